@@ -1,0 +1,207 @@
+//! `domains.yaml` (the competence domains of the model) and the optional `site.yaml`.
+
+use super::problem::Problem;
+use crate::lang::{known_codes, Lang};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A competence domain of the PROFINT model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Domain {
+    pub id: String,
+    pub color: String,
+    pub name: BTreeMap<Lang, String>,
+    #[serde(default)]
+    pub description: BTreeMap<Lang, String>,
+}
+
+impl Domain {
+    /// The name in `lang`, else in French, else the id: a label is never empty.
+    pub fn label(&self, lang: Lang) -> &str {
+        self.name
+            .get(&lang)
+            .or_else(|| self.name.get(&Lang::Fr))
+            .map(String::as_str)
+            .unwrap_or(&self.id)
+    }
+
+    pub fn describe(&self, lang: Lang) -> &str {
+        self.description
+            .get(&lang)
+            .or_else(|| self.description.get(&Lang::Fr))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    id: String,
+    color: String,
+    name: BTreeMap<String, String>,
+    #[serde(default)]
+    description: BTreeMap<String, String>,
+}
+
+/// Parses `domains.yaml`. Bad entries are reported and skipped; good ones are kept.
+pub fn parse_domains(path: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Domain> {
+    let raw: Vec<RawDomain> = match serde_yaml_ng::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            problems.push(Problem::error(
+                path,
+                err.location().map(|l| l.line()),
+                format!("invalid domains file: {err}; it must be a list of {{id, color, name: {{fr, en, it, sv}}, description: {{…}}}}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut domains: Vec<Domain> = Vec::new();
+    for d in raw {
+        let line = text
+            .lines()
+            .position(|l| l.contains(&format!("id: {}", d.id)))
+            .map(|i| i + 1);
+        if domains.iter().any(|x| x.id == d.id) {
+            problems.push(Problem::error(
+                path,
+                line,
+                format!("domain `{}` is defined twice; keep one entry", d.id),
+            ));
+            continue;
+        }
+        if !is_hex_color(&d.color) {
+            problems.push(Problem::warning(
+                path,
+                line,
+                format!(
+                    "domain `{}` has colour `{}`; write it as #rrggbb",
+                    d.id, d.color
+                ),
+            ));
+        }
+        let mut name = BTreeMap::new();
+        let mut description = BTreeMap::new();
+        for (target, source, what) in [
+            (&mut name, &d.name, "name"),
+            (&mut description, &d.description, "description"),
+        ] {
+            for (code, value) in source {
+                match Lang::parse(code) {
+                    Some(lang) => {
+                        target.insert(lang, value.clone());
+                    }
+                    None => problems.push(Problem::warning(
+                        path,
+                        line,
+                        format!(
+                            "domain `{}` has a {what} in unknown language `{code}`; use one of {}",
+                            d.id,
+                            known_codes()
+                        ),
+                    )),
+                }
+            }
+        }
+        if name.is_empty() {
+            problems.push(Problem::error(
+                path,
+                line,
+                format!("domain `{}` has no name; add `name: {{fr: …}}`", d.id),
+            ));
+            continue;
+        }
+        domains.push(Domain {
+            id: d.id,
+            color: d.color,
+            name,
+            description,
+        });
+    }
+    domains
+}
+
+fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Site-wide settings from the optional `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Site {
+    pub title: BTreeMap<Lang, String>,
+    pub default_lang: Lang,
+    pub languages: Vec<Lang>,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site {
+            title: BTreeMap::new(),
+            default_lang: Lang::Fr,
+            languages: Lang::ALL.to_vec(),
+        }
+    }
+}
+
+impl Site {
+    pub fn title(&self, lang: Lang) -> &str {
+        self.title
+            .get(&lang)
+            .or_else(|| self.title.get(&self.default_lang))
+            .map(String::as_str)
+            .unwrap_or("PROFINT")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    #[serde(default)]
+    title: BTreeMap<String, String>,
+    default_language: Option<String>,
+    languages: Option<Vec<String>>,
+}
+
+pub fn parse_site(path: &str, text: &str, problems: &mut Vec<Problem>) -> Site {
+    let raw: RawSite = match serde_yaml_ng::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            problems.push(Problem::error(
+                path,
+                err.location().map(|l| l.line()),
+                format!("invalid site file: {err}; expected `title: {{fr: …}}`, `default_language: fr`, `languages: [fr, en, it, sv]`"),
+            ));
+            return Site::default();
+        }
+    };
+    let mut site = Site::default();
+    let mut lang_or_warn = |code: &str| {
+        let lang = Lang::parse(code);
+        if lang.is_none() {
+            problems.push(Problem::warning(
+                path,
+                None,
+                format!("unknown language `{code}`; use one of {}", known_codes()),
+            ));
+        }
+        lang
+    };
+    for (code, title) in &raw.title {
+        if let Some(lang) = lang_or_warn(code) {
+            site.title.insert(lang, title.clone());
+        }
+    }
+    if let Some(code) = &raw.default_language {
+        if let Some(lang) = lang_or_warn(code) {
+            site.default_lang = lang;
+        }
+    }
+    if let Some(codes) = &raw.languages {
+        let langs: Vec<Lang> = codes.iter().filter_map(|c| lang_or_warn(c)).collect();
+        if !langs.is_empty() {
+            site.languages = langs;
+        }
+    }
+    site
+}

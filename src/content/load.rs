@@ -1,0 +1,530 @@
+//! Walking the content folder, reading and validating every file, grouping translations.
+
+use super::domains::{parse_domains, parse_site};
+use super::front_matter::{self, FrontMatter};
+use super::{Corpus, Problem, Resource, ResourceType, Translation};
+use crate::lang::{known_codes, Lang};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Limits applied while loading.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Files larger than this are refused: a resource is a page, not a book.
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// A content file that could be read and whose front matter parses.
+struct ParsedFile {
+    rel: String,
+    key: String,
+    lang: Lang,
+    fm: FrontMatter,
+    yaml: String,
+    body: String,
+    hash: blake3::Hash,
+}
+
+/// Reads the whole corpus. Never fails: whatever goes wrong becomes a [`Problem`].
+pub fn load(dir: &Path, opts: &LoadOptions) -> Corpus {
+    let mut corpus = Corpus::default();
+    if !dir.is_dir() {
+        corpus.problems.push(Problem::error(
+            dir.display().to_string(),
+            None,
+            "the content folder does not exist or is not a folder; pass --corpus DIR",
+        ));
+        return corpus;
+    }
+
+    let domains_path = dir.join("domains.yaml");
+    match std::fs::read_to_string(&domains_path) {
+        Ok(text) => corpus.domains = parse_domains("domains.yaml", &text, &mut corpus.problems),
+        Err(err) => corpus.problems.push(Problem::error(
+            "domains.yaml",
+            None,
+            format!("cannot read the domains file ({err}); every corpus needs a domains.yaml listing the competence domains"),
+        )),
+    }
+    let site_path = dir.join("site.yaml");
+    if site_path.exists() {
+        match std::fs::read_to_string(&site_path) {
+            Ok(text) => corpus.site = parse_site("site.yaml", &text, &mut corpus.problems),
+            Err(err) => corpus.problems.push(Problem::error(
+                "site.yaml",
+                None,
+                format!("cannot read the site file: {err}"),
+            )),
+        }
+    }
+
+    let mut parsed = Vec::new();
+    for path in content_files(dir, &mut corpus.problems) {
+        corpus.files += 1;
+        let rel = relative(dir, &path);
+        match read_file(dir, &path, &rel, opts, corpus.site.default_lang) {
+            Ok(file) => parsed.push(file),
+            Err(problem) => {
+                if let Some(key) = key_of(&rel) {
+                    corpus.failed_keys.insert(key);
+                }
+                corpus.problems.push(problem);
+            }
+        }
+    }
+    assemble(&mut corpus, parsed);
+    corpus
+        .problems
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    corpus
+}
+
+/// Markdown files under `dir`, sorted, skipping hidden and editor temporary files. Walk
+/// failures (symlink loops, unreadable folders) are reported, not fatal.
+fn content_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy();
+                let is_root_readme = entry.depth() == 1 && name.starts_with("README");
+                if entry.file_type().is_file() && name.ends_with(".md") && !is_root_readme {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| relative(dir, p))
+                    .unwrap_or_else(|| dir.display().to_string());
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points to one of its own parent folders; remove it".to_string()
+                } else if err
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+                {
+                    "permission denied: the service cannot read this folder; fix its permissions"
+                        .to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                problems.push(Problem::error(path, None, message));
+            }
+        }
+    }
+    files
+}
+
+/// Names an editor or tool leaves behind that are never content: hidden files, vim swap and
+/// backup files, emacs lock files, partial downloads.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+fn relative(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Splits `cases/x.fr.md` into its key `cases/x` and language code `fr` (if any).
+fn split_name(rel: &str) -> Option<(&str, Option<&str>)> {
+    let stem = rel.strip_suffix(".md")?;
+    let file_start = stem.rfind('/').map_or(0, |i| i + 1);
+    match stem.rfind('.') {
+        Some(dot) if dot > file_start => {
+            let code = &stem[dot + 1..];
+            if code.len() == 2 && code.chars().all(|c| c.is_ascii_lowercase()) {
+                Some((&stem[..dot], Some(code)))
+            } else {
+                Some((stem, None))
+            }
+        }
+        _ => Some((stem, None)),
+    }
+}
+
+/// The resource key of a content file path, if it is one.
+pub fn key_of(rel: &str) -> Option<String> {
+    split_name(rel).map(|(key, _)| key.to_string())
+}
+
+fn read_file(
+    dir: &Path,
+    path: &Path,
+    rel: &str,
+    opts: &LoadOptions,
+    default_lang: Lang,
+) -> Result<ParsedFile, Problem> {
+    let _ = dir;
+    let (key, code) = split_name(rel).expect("content files end in .md");
+    let lang = match code {
+        None => default_lang,
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            Problem::error(
+                rel,
+                None,
+                format!("unknown language `{code}` in the file name; name translations x.fr.md, x.en.md… with one of {}", known_codes()),
+            )
+        })?,
+    };
+    let meta = std::fs::metadata(path).map_err(|err| io_problem(rel, &err))?;
+    if meta.len() > opts.max_file_bytes {
+        return Err(Problem::error(
+            rel,
+            None,
+            format!(
+                "the file is {} bytes, over the limit of {} bytes; split the resource or raise --max-file-bytes",
+                meta.len(),
+                opts.max_file_bytes
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|err| io_problem(rel, &err))?;
+    let hash = blake3::hash(&bytes);
+    let text = decode(rel, &bytes)?;
+    let split = front_matter::split(&text).map_err(|e| Problem::error(rel, e.line, e.message))?;
+    let fm = front_matter::parse(split.yaml).map_err(|e| Problem::error(rel, e.line, e.message))?;
+    Ok(ParsedFile {
+        rel: rel.to_string(),
+        key: key.to_string(),
+        lang,
+        yaml: split.yaml.to_string(),
+        body: split.body.to_string(),
+        fm,
+        hash,
+    })
+}
+
+fn io_problem(rel: &str, err: &std::io::Error) -> Problem {
+    let message = match err.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied: the service cannot read this file; fix its permissions".to_string()
+        }
+        _ => format!("cannot read the file: {err}"),
+    };
+    Problem::error(rel, None, message)
+}
+
+/// UTF-8 text of a content file, refusing binary files and pointing at the first bad byte.
+fn decode(rel: &str, bytes: &[u8]) -> Result<String, Problem> {
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(Problem::error(
+            rel,
+            None,
+            "this looks like a binary file (it contains NUL bytes), not Markdown; remove it or rename it without .md",
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(err) => {
+            let valid = &bytes[..err.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Problem::error(
+                rel,
+                Some(line),
+                "the file is not valid UTF-8; save it as UTF-8 (it may have been written as Latin-1 or Windows-1252)",
+            ))
+        }
+    }
+}
+
+/// Turns parsed files into resources: groups translations, applies the original's metadata,
+/// validates fields and links across the corpus.
+fn assemble(corpus: &mut Corpus, files: Vec<ParsedFile>) {
+    let problems = &mut corpus.problems;
+    let mut groups: BTreeMap<String, BTreeMap<Lang, ParsedFile>> = BTreeMap::new();
+    for file in files {
+        let group = groups.entry(file.key.clone()).or_default();
+        if let Some(other) = group.get(&file.lang) {
+            problems.push(Problem::error(
+                &file.rel,
+                None,
+                format!(
+                    "`{}` is also the {} version of this resource; keep one file per language",
+                    other.rel, file.lang
+                ),
+            ));
+            corpus.failed_keys.insert(file.key.clone());
+            continue;
+        }
+        group.insert(file.lang, file);
+    }
+
+    let domain_ids: BTreeSet<&str> = corpus.domains.iter().map(|d| d.id.as_str()).collect();
+    let mut seen_ids: HashMap<String, String> = HashMap::new();
+    let mut link_lines = HashMap::new();
+    for (key, group) in groups {
+        let default = corpus.site.default_lang;
+        let original_lang = if group.contains_key(&default) {
+            default
+        } else {
+            *group.keys().next().expect("groups are never empty")
+        };
+        let original = &group[&original_lang];
+        if original.fm.draft {
+            continue;
+        }
+        match build_resource(&key, original_lang, &group, &domain_ids, problems) {
+            Some(resource) => {
+                if let Some(first) = seen_ids.get(&resource.id) {
+                    problems.push(Problem::error(
+                        &original.rel,
+                        front_matter::line_of_key(&original.yaml, "id"),
+                        format!(
+                            "id `{}` is already used by `{first}`; ids must be unique, change one of them",
+                            resource.id
+                        ),
+                    ));
+                    corpus.failed_keys.insert(key);
+                    continue;
+                }
+                seen_ids.insert(resource.id.clone(), original.rel.clone());
+                for field in ["recommendations", "related"] {
+                    link_lines.insert(
+                        (resource.id.clone(), field),
+                        front_matter::line_of_key(&original.yaml, field),
+                    );
+                }
+                if group.values().any(|f| f.fm.title.is_none())
+                    || resource.translations.len() < group.len()
+                {
+                    corpus.failed_keys.insert(key);
+                }
+                corpus.resources.push(resource);
+            }
+            None => {
+                corpus.failed_keys.insert(key);
+            }
+        }
+    }
+    check_links(corpus, &link_lines);
+}
+
+fn build_resource(
+    key: &str,
+    original_lang: Lang,
+    group: &BTreeMap<Lang, ParsedFile>,
+    domain_ids: &BTreeSet<&str>,
+    problems: &mut Vec<Problem>,
+) -> Option<Resource> {
+    let original = &group[&original_lang];
+    let fm = &original.fm;
+    let rel = original.rel.as_str();
+    let mut ok = true;
+    let mut fail = |line: Option<usize>, message: String| {
+        problems.push(Problem::error(rel, line, message));
+        ok = false;
+    };
+
+    let folder = key.split('/').next().unwrap_or("");
+    let kind = match &fm.kind {
+        Some(name) => ResourceType::parse(name).or_else(|| {
+            fail(
+                front_matter::line_of_key(&original.yaml, "type"),
+                format!("unknown type `{name}`; use one of recommendation, module, case, tool, practice"),
+            );
+            None
+        }),
+        None => ResourceType::from_folder(folder).or_else(|| {
+            fail(
+                Some(1),
+                "no `type:` in the front matter and the folder does not imply one; add `type: case` (or recommendation, module, tool, practice)".into(),
+            );
+            None
+        }),
+    };
+    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        fail(
+            Some(1),
+            "missing `title:` in the front matter; every resource needs a title".into(),
+        );
+    }
+    let domain = match fm.domain.as_deref() {
+        None => {
+            fail(
+                Some(1),
+                format!(
+                    "missing `domain:` in the front matter; use one of: {}",
+                    list(domain_ids)
+                ),
+            );
+            None
+        }
+        Some(d) if !domain_ids.contains(d) => {
+            fail(
+                front_matter::line_of_key(&original.yaml, "domain"),
+                format!(
+                    "unknown domain `{d}`; use one of: {} (or add it to domains.yaml)",
+                    list(domain_ids)
+                ),
+            );
+            None
+        }
+        Some(d) => Some(d.to_string()),
+    };
+    let mut domains = Vec::new();
+    for d in &fm.domains {
+        if domain_ids.contains(d.as_str()) {
+            if Some(d) != domain.as_ref() && !domains.contains(d) {
+                domains.push(d.clone());
+            }
+        } else {
+            fail(
+                front_matter::line_of_key(&original.yaml, "domains"),
+                format!(
+                    "unknown secondary domain `{d}`; use one of: {}",
+                    list(domain_ids)
+                ),
+            );
+        }
+    }
+    for field in fm.unknown.keys() {
+        problems.push(Problem::warning(
+            rel,
+            front_matter::line_of_key(&original.yaml, field),
+            format!("unknown front matter field `{field}`; it is ignored (check its spelling)"),
+        ));
+    }
+    if !ok {
+        return None;
+    }
+
+    let mut translations = BTreeMap::new();
+    for (lang, file) in group {
+        let Some(title) = file.fm.title.clone().filter(|t| !t.trim().is_empty()) else {
+            if *lang != original_lang {
+                problems.push(Problem::error(
+                    &file.rel,
+                    Some(1),
+                    "missing `title:` in this translation's front matter; this language version is not published until it has one",
+                ));
+            }
+            continue;
+        };
+        translations.insert(
+            *lang,
+            Translation {
+                title,
+                summary: file.fm.summary.clone().unwrap_or_default(),
+                tags: file.fm.tags.clone(),
+                audience: file.fm.audience.clone().or_else(|| fm.audience.clone()),
+                duration: file.fm.duration.clone().or_else(|| fm.duration.clone()),
+                markdown: file.body.clone(),
+                path: file.rel.clone(),
+            },
+        );
+    }
+    let mut hasher = blake3::Hasher::new();
+    for file in group.values() {
+        hasher.update(file.rel.as_bytes());
+        hasher.update(file.hash.as_bytes());
+    }
+    Some(Resource {
+        id: fm.id.clone().unwrap_or_else(|| key.to_string()),
+        key: key.to_string(),
+        kind: kind?,
+        domain: domain?,
+        domains,
+        recommendations: fm.recommendations.clone(),
+        related: fm.related.clone(),
+        original: original_lang,
+        country: fm.country.clone(),
+        organisation: fm.organisation.clone(),
+        updated: fm.updated.as_ref().map(yaml_scalar),
+        translations,
+        content_hash: hasher.finalize().to_hex()[..32].to_string(),
+    })
+}
+
+fn yaml_scalar(v: &serde_yaml_ng::Value) -> String {
+    match v {
+        serde_yaml_ng::Value::String(s) => s.clone(),
+        other => serde_yaml_ng::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+fn list(ids: &BTreeSet<&str>) -> String {
+    ids.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+/// Links to unknown resources are warnings: the page still works, the link is just dropped.
+fn check_links(corpus: &mut Corpus, lines: &HashMap<(String, &'static str), Option<usize>>) {
+    let ids: HashMap<&str, ResourceType> = corpus
+        .resources
+        .iter()
+        .map(|r| (r.id.as_str(), r.kind))
+        .collect();
+    let mut warnings = Vec::new();
+    for r in &corpus.resources {
+        let original = &r.translations[&r.original];
+        let yaml_line = |field: &str| lines.get(&(r.id.clone(), field)).copied().flatten();
+        for rec in &r.recommendations {
+            match ids.get(rec.as_str()) {
+                Some(ResourceType::Recommendation) => {}
+                Some(other) => warnings.push(Problem::warning(
+                    &original.path,
+                    yaml_line("recommendations"),
+                    format!("`{rec}` is a {}, not a recommendation; list it under `related:` instead", other.as_str()),
+                )),
+                None => warnings.push(Problem::warning(
+                    &original.path,
+                    yaml_line("recommendations"),
+                    format!("unknown recommendation `{rec}`; check the id (recommendations have ids like R2.3)"),
+                )),
+            }
+        }
+        for link in &r.related {
+            if link == &r.id {
+                warnings.push(Problem::warning(
+                    &original.path,
+                    yaml_line("related"),
+                    "a resource cannot be related to itself; remove its own id from `related:`",
+                ));
+            } else if !ids.contains_key(link.as_str()) {
+                warnings.push(Problem::warning(
+                    &original.path,
+                    yaml_line("related"),
+                    format!("unknown related resource `{link}`; use an id such as cases/rupture-de-parcours (path without language and .md)"),
+                ));
+            }
+        }
+    }
+    corpus.problems.extend(warnings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_into_key_and_language() {
+        assert_eq!(split_name("cases/x.fr.md"), Some(("cases/x", Some("fr"))));
+        assert_eq!(split_name("cases/x.md"), Some(("cases/x", None)));
+        assert_eq!(split_name("model/r2.3.md"), Some(("model/r2.3", None)));
+        assert_eq!(split_name("a.b/x.md"), Some(("a.b/x", None)));
+    }
+}

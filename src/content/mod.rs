@@ -1,0 +1,145 @@
+//! The content folder: Markdown files with YAML front matter, grouped into resources by path,
+//! validated, with every problem collected and located.
+
+mod domains;
+mod front_matter;
+mod load;
+mod markdown;
+mod problem;
+
+pub use domains::{Domain, Site};
+pub use load::{load, LoadOptions};
+pub use markdown::{plain_text, to_safe_html};
+pub use problem::{Problem, Severity};
+
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The five kinds of resource of the platform, in the order the platform presents them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceType {
+    Recommendation,
+    Module,
+    Case,
+    Tool,
+    Practice,
+}
+
+impl ResourceType {
+    pub const ALL: [ResourceType; 5] = [
+        ResourceType::Recommendation,
+        ResourceType::Module,
+        ResourceType::Case,
+        ResourceType::Tool,
+        ResourceType::Practice,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceType::Recommendation => "recommendation",
+            ResourceType::Module => "module",
+            ResourceType::Case => "case",
+            ResourceType::Tool => "tool",
+            ResourceType::Practice => "practice",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ResourceType> {
+        ResourceType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The type implied by a conventional top folder, so editors may omit `type:`.
+    pub fn from_folder(folder: &str) -> Option<ResourceType> {
+        match folder {
+            "model" => Some(ResourceType::Recommendation),
+            "modules" => Some(ResourceType::Module),
+            "cases" => Some(ResourceType::Case),
+            "tools" => Some(ResourceType::Tool),
+            "practices" => Some(ResourceType::Practice),
+            _ => None,
+        }
+    }
+}
+
+/// One language version of a resource, as written in its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Translation {
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub audience: Option<String>,
+    pub duration: Option<String>,
+    pub markdown: String,
+    /// The file, relative to the corpus.
+    pub path: String,
+}
+
+/// A resource: one id, its metadata (from the original), and its language versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub id: String,
+    /// The shared path of its files without language suffix (`cases/x`): what the watcher and
+    /// the index use to find the files of one resource.
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: ResourceType,
+    pub domain: String,
+    /// Secondary domains.
+    pub domains: Vec<String>,
+    pub recommendations: Vec<String>,
+    pub related: Vec<String>,
+    /// The language of the original file.
+    pub original: Lang,
+    pub country: Option<String>,
+    pub organisation: Option<String>,
+    pub updated: Option<String>,
+    pub translations: BTreeMap<Lang, Translation>,
+    /// Hash of its files' bytes, so an unchanged resource is never reindexed.
+    pub content_hash: String,
+}
+
+impl Resource {
+    /// The version to show in `lang`, and whether it is a fallback to the original.
+    pub fn version(&self, lang: Lang) -> (Lang, &Translation, bool) {
+        match self.translations.get(&lang) {
+            Some(t) => (lang, t, false),
+            None => (self.original, &self.translations[&self.original], true),
+        }
+    }
+
+    /// Main and secondary domains together, main first.
+    pub fn all_domains(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.domain.as_str()).chain(self.domains.iter().map(String::as_str))
+    }
+
+    /// The page path of the resource: the id's own path (`cases/x`).
+    pub fn page_url(&self, lang: Lang) -> String {
+        format!("/{}/r/{}", lang.code(), self.id)
+    }
+}
+
+/// Everything read from a content folder.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub site: Site,
+    pub domains: Vec<Domain>,
+    pub resources: Vec<Resource>,
+    pub problems: Vec<Problem>,
+    /// Content files read (Markdown files, including invalid ones).
+    pub files: usize,
+    /// Resource keys with at least one file in error: the index keeps their last good version.
+    pub failed_keys: BTreeSet<String>,
+}
+
+impl Corpus {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+}

@@ -1,0 +1,155 @@
+//! JSON handlers of the SPEC's HTTP interface.
+
+use super::params::Params;
+use super::AppState;
+use crate::content::{self, ResourceType};
+use crate::error::{ApiError, ErrorCode};
+use crate::search::{self, related, suggest, SearchRequest};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use serde_json::{json, Value};
+
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<search::SearchResponse>, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let meta = state.meta();
+    let mut types = Vec::new();
+    for t in params.all("type") {
+        types.push(ResourceType::parse(&t).ok_or_else(|| {
+            ApiError::invalid("unknown `type`; use recommendation, module, case, tool or practice")
+        })?);
+    }
+    let req = SearchRequest {
+        q: params.get("q").unwrap_or("").to_string(),
+        lang: params.lang(meta.site.default_lang)?,
+        domains: params.all("domain"),
+        types,
+        page: params.number("page", 1, usize::MAX)?,
+        per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
+    };
+    Ok(Json(search::search(&state.index, &meta.domains, &req)?))
+}
+
+fn id_from(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let Path(id) =
+        path.map_err(|e| ApiError::invalid(format!("bad resource id in the path: {e}")))?;
+    if id.is_empty() || id.len() > 512 || id.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            ErrorCode::ResourceNotFound,
+            "no resource has this id",
+        ));
+    }
+    Ok(id)
+}
+
+pub async fn resource(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_from(path)?;
+    let params = Params::parse(raw.as_deref());
+    let lang = params.lang(state.meta().site.default_lang)?;
+    let searcher = state.index.searcher();
+    let r = state.index.find(&searcher, &id)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::ResourceNotFound,
+            format!("no resource has the id `{id}`"),
+        )
+    })?;
+    let (shown, version, fallback) = r.version(lang);
+    Ok(Json(json!({
+        "id": r.id,
+        "lang": shown,
+        "fallback": fallback,
+        "translations": r.translations.keys().collect::<Vec<_>>(),
+        "type": r.kind,
+        "domain": r.domain,
+        "domains": r.domains,
+        "title": version.title,
+        "summary": version.summary,
+        "html": content::to_safe_html(&version.markdown),
+        "url": r.page_url(lang),
+        "recommendations": r.recommendations,
+        "related": r.related,
+        "tags": version.tags,
+        "country": r.country,
+        "organisation": r.organisation,
+        "audience": version.audience,
+        "duration": version.duration,
+        "updated": r.updated,
+    })))
+}
+
+pub async fn related(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<related::Related>, ApiError> {
+    let id = id_from(path)?;
+    let params = Params::parse(raw.as_deref());
+    let lang = params.lang(state.meta().site.default_lang)?;
+    let limit = params.number("limit", 5, 50)?;
+    let searcher = state.index.searcher();
+    let r = state.index.find(&searcher, &id)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::ResourceNotFound,
+            format!("no resource has the id `{id}`"),
+        )
+    })?;
+    Ok(Json(related::related(&state.index, &r, lang, limit)?))
+}
+
+pub async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let lang = params.lang(state.meta().site.default_lang)?;
+    let q = params.get("q").unwrap_or("");
+    let suggestions = suggest::suggest(&state.index, lang, q)?;
+    Ok(Json(
+        json!({"query": q, "lang": lang, "suggestions": suggestions}),
+    ))
+}
+
+pub async fn domains(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let meta = state.meta();
+    let lang = params.lang(meta.site.default_lang)?;
+    let browse = search::search(&state.index, &meta.domains, &SearchRequest::new("", lang))?;
+    let domains: Vec<Value> = meta
+        .domains
+        .iter()
+        .zip(&browse.facets.domain)
+        .map(|(d, facet)| {
+            json!({
+                "id": d.id,
+                "label": d.label(lang),
+                "description": d.describe(lang),
+                "color": d.color,
+                "count": facet.count,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "lang": lang, "domains": domains })))
+}
+
+pub async fn status(State(state): State<AppState>) -> Json<Value> {
+    let meta = state.meta();
+    let errors = meta.problems.iter().filter(|p| p.is_error()).count();
+    Json(json!({
+        "resources": state.index.num_resources(),
+        "files": meta.files,
+        "last_indexed": state.index.last_indexed(),
+        "errors": errors,
+        "warnings": meta.problems.len() - errors,
+        "problems": meta.problems,
+    }))
+}

@@ -1,0 +1,291 @@
+//! The on-disk tantivy index: one document per resource, with per-language text fields
+//! (each analyzed by its language's analyzer), fast fields for facets, and the whole resource
+//! stored as JSON so that pages are served from the index without re-reading the corpus.
+
+mod sync;
+
+pub use sync::{sync, SyncReport};
+
+use crate::analysis;
+use crate::content::Resource;
+use crate::lang::Lang;
+use anyhow::Context;
+use std::collections::HashMap;
+use std::path::Path;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// Text fields of one language.
+#[derive(Clone, Copy, Debug)]
+pub struct LangFields {
+    pub title: Field,
+    pub summary: Field,
+    pub body: Field,
+    /// Whole words of titles and tags, for completions.
+    pub words: Field,
+}
+
+/// Every field of the schema, resolved once.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub key: Field,
+    pub hash: Field,
+    pub data: Field,
+    pub kind: Field,
+    /// Main and secondary domains (for filters and counts).
+    pub domain: Field,
+    /// Languages the resource is written in.
+    pub langs: Field,
+    /// Languages it lacks: lets a query reach a resource's original text only where it has no
+    /// translation in the requested language.
+    pub missing: Field,
+    pub original: Field,
+    pub recommendations: Field,
+    pub related: Field,
+    pub text: [LangFields; 4],
+}
+
+impl Fields {
+    pub fn lang(&self, lang: Lang) -> &LangFields {
+        &self.text[lang.index()]
+    }
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let id = b.add_text_field("id", STRING | STORED | FAST);
+    let key = b.add_text_field("key", STRING | FAST);
+    let hash = b.add_text_field("hash", STRING | FAST);
+    let data = b.add_bytes_field("data", STORED);
+    let kind = b.add_text_field("type", STRING | FAST);
+    let domain = b.add_text_field("domain", STRING | FAST);
+    let langs = b.add_text_field("langs", STRING | FAST);
+    let missing = b.add_text_field("missing", STRING);
+    let original = b.add_text_field("original", STRING | FAST);
+    let recommendations = b.add_text_field("recommendations", STRING);
+    let related = b.add_text_field("related", STRING);
+    let text = Lang::ALL.map(|lang| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analysis::tokenizer_name(lang))
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let stored = TextOptions::default()
+            .set_indexing_options(indexing.clone())
+            .set_stored();
+        let words = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::SUGGEST_TOKENIZER)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        let code = lang.code();
+        LangFields {
+            title: b.add_text_field(&format!("title_{code}"), stored.clone()),
+            summary: b.add_text_field(&format!("summary_{code}"), stored.clone()),
+            body: b.add_text_field(&format!("body_{code}"), stored),
+            words: b.add_text_field(&format!("words_{code}"), words),
+        }
+    });
+    let fields = Fields {
+        id,
+        key,
+        hash,
+        data,
+        kind,
+        domain,
+        langs,
+        missing,
+        original,
+        recommendations,
+        related,
+        text,
+    };
+    (b.build(), fields)
+}
+
+/// The index with its reader. The reader is reloaded explicitly after each commit, so a
+/// change is visible to the very next search.
+pub struct SearchIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when absent and recreating it when it was built
+    /// by a version with another schema (or when `rebuild` is asked).
+    pub fn open(dir: &Path, rebuild: bool) -> anyhow::Result<SearchIndex> {
+        let (schema, fields) = build_schema();
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
+        let has_meta = dir.join("meta.json").exists();
+        let index = if has_meta && !rebuild {
+            let index = Index::open_in_dir(dir)
+                .with_context(|| format!("cannot open the index in {}", dir.display()))?;
+            if index.schema() == schema {
+                index
+            } else {
+                tracing::warn!(dir = %dir.display(), "index built with another schema; rebuilding it");
+                clear_index_dir(dir)?;
+                Index::create_in_dir(dir, schema)?
+            }
+        } else {
+            if has_meta {
+                clear_index_dir(dir)?;
+            }
+            Index::create_in_dir(dir, schema)?
+        };
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory, for tests and benchmarks that should not touch the disk.
+    pub fn in_memory() -> anyhow::Result<SearchIndex> {
+        let (schema, fields) = build_schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> anyhow::Result<SearchIndex> {
+        analysis::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The stored resource of a document.
+    pub fn resource_at(&self, searcher: &Searcher, addr: DocAddress) -> tantivy::Result<Resource> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let bytes = doc
+            .get_first(self.fields.data)
+            .and_then(|v| tantivy::schema::Value::as_bytes(&v))
+            .unwrap_or_default();
+        serde_json::from_slice(bytes)
+            .map_err(|e| tantivy::TantivyError::InternalError(format!("stored resource: {e}")))
+    }
+
+    /// The address of the resource with this id, if indexed.
+    pub fn address_of(&self, searcher: &Searcher, id: &str) -> tantivy::Result<Option<DocAddress>> {
+        let term = Term::from_field_text(self.fields.id, id);
+        let query = tantivy::query::TermQuery::new(term, IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        Ok(top.first().map(|(_, addr)| *addr))
+    }
+
+    /// The resource with this id, if indexed.
+    pub fn find(&self, searcher: &Searcher, id: &str) -> tantivy::Result<Option<Resource>> {
+        match self.address_of(searcher, id)? {
+            Some(addr) => self.resource_at(searcher, addr).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every indexed resource key with its content hash, read from fast fields.
+    pub fn indexed_hashes(&self) -> tantivy::Result<HashMap<String, String>> {
+        let searcher = self.searcher();
+        let mut out = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let (Some(keys), Some(hashes)) = (fast.str("key")?, fast.str("hash")?) else {
+                continue;
+            };
+            let mut key = String::new();
+            let mut hash = String::new();
+            for doc in segment.doc_ids_alive() {
+                let (Some(k), Some(h)) = (keys.term_ords(doc).next(), hashes.term_ords(doc).next())
+                else {
+                    continue;
+                };
+                keys.ord_to_str(k, &mut key)?;
+                hashes.ord_to_str(h, &mut hash)?;
+                out.insert(key.clone(), hash.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the index was last changed, from the commit payload.
+    pub fn last_indexed(&self) -> Option<String> {
+        let payload = self.index.load_metas().ok()?.payload?;
+        let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
+        value.get("last_indexed")?.as_str().map(str::to_string)
+    }
+
+    /// Number of indexed resources.
+    pub fn num_resources(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+}
+
+/// Removes what tantivy wrote in `dir` (and only that: other files there are left alone).
+fn clear_index_dir(dir: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let tantivy_file = name == "meta.json"
+            || name == ".managed.json"
+            || name.ends_with(".lock")
+            || name.contains('.') && name.split('.').next().is_some_and(|s| s.len() == 32);
+        if tantivy_file && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// The tantivy document of a resource.
+pub fn to_document(fields: &Fields, resource: &Resource) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &resource.id);
+    doc.add_text(fields.key, &resource.key);
+    doc.add_text(fields.hash, &resource.content_hash);
+    doc.add_bytes(
+        fields.data,
+        serde_json::to_vec(resource)
+            .expect("resources serialize")
+            .as_slice(),
+    );
+    doc.add_text(fields.kind, resource.kind.as_str());
+    for d in resource.all_domains() {
+        doc.add_text(fields.domain, d);
+    }
+    doc.add_text(fields.original, resource.original.code());
+    for r in &resource.recommendations {
+        doc.add_text(fields.recommendations, r);
+    }
+    for r in &resource.related {
+        doc.add_text(fields.related, r);
+    }
+    for lang in Lang::ALL {
+        let Some(t) = resource.translations.get(&lang) else {
+            doc.add_text(fields.missing, lang.code());
+            continue;
+        };
+        doc.add_text(fields.langs, lang.code());
+        let f = fields.lang(lang);
+        doc.add_text(f.title, &t.title);
+        if !t.summary.is_empty() {
+            doc.add_text(f.summary, &t.summary);
+        }
+        let tags = t.tags.join(", ");
+        doc.add_text(f.body, crate::content::plain_text(&t.markdown));
+        doc.add_text(f.words, &t.title);
+        doc.add_text(f.words, &tags);
+        if !tags.is_empty() {
+            doc.add_text(f.summary, &tags);
+        }
+    }
+    doc
+}

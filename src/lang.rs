@@ -1,0 +1,58 @@
+//! The four languages of the platform. A closed set: every analyzer, UI string file and
+//! index field exists once per language, so an unknown code is an error, never a guess.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Fr,
+    En,
+    It,
+    Sv,
+}
+
+impl Lang {
+    /// In the order the platform lists them: French first, as the originals are French.
+    pub const ALL: [Lang; 4] = [Lang::Fr, Lang::En, Lang::It, Lang::Sv];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+            Lang::It => "it",
+            Lang::Sv => "sv",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// Position in [`Lang::ALL`], used for bit masks.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The language's own name, for language switchers and badges.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::En => "English",
+            Lang::It => "Italiano",
+            Lang::Sv => "Svenska",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Comma-separated list of the known codes, for error messages that say how to fix things.
+pub fn known_codes() -> String {
+    Lang::ALL.map(Lang::code).join(", ")
+}

@@ -1,0 +1,246 @@
+//! One pass over the matching documents that yields the top hits and the disjunctive facet
+//! counts together: each document's domains, type and languages are read from fast fields,
+//! and a facet's counts ignore that facet's own selection, as the SPEC requires.
+
+use crate::content::ResourceType;
+use crate::lang::Lang;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Selections, as bit masks over the domain list / type list (0 = no selection).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Selection {
+    pub domains: u64,
+    pub types: u64,
+}
+
+/// What the pass produces.
+#[derive(Debug, Default, Clone)]
+pub struct Faceted {
+    pub total: usize,
+    /// Best first, at most `limit` of them.
+    pub top: Vec<(Score, DocAddress)>,
+    pub domain_counts: Vec<usize>,
+    pub type_counts: [usize; 5],
+    pub lang_counts: [usize; 4],
+}
+
+pub struct FacetedTop {
+    /// Domain ids in the order of the domain list (bit `i` of the mask is `domain_ids[i]`).
+    pub domain_ids: Vec<String>,
+    pub selection: Selection,
+    pub limit: usize,
+    /// Score each match by its type (browse order) instead of relevance.
+    pub browse: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Ranked {
+    score: Score,
+    doc: DocAddress,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    /// "Greater" means worse, so the max-heap keeps the worst kept hit on top for eviction.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| self.doc.cmp(&other.doc))
+    }
+}
+
+pub struct FacetedSegment {
+    segment: SegmentOrdinal,
+    domains: Option<StrColumn>,
+    types: Option<StrColumn>,
+    langs: Option<StrColumn>,
+    /// Segment term ordinal → global bit / index.
+    domain_map: Vec<Option<u32>>,
+    type_map: Vec<Option<u32>>,
+    lang_map: Vec<Option<u32>>,
+    selection: Selection,
+    limit: usize,
+    browse: bool,
+    heap: BinaryHeap<Ranked>,
+    out: Faceted,
+}
+
+fn ordinal_map(
+    column: &Option<StrColumn>,
+    index_of: impl Fn(&str) -> Option<u32>,
+) -> tantivy::Result<Vec<Option<u32>>> {
+    let Some(column) = column else {
+        return Ok(Vec::new());
+    };
+    let mut map = Vec::with_capacity(column.num_terms());
+    let mut text = String::new();
+    for ord in 0..column.num_terms() as u64 {
+        column.ord_to_str(ord, &mut text)?;
+        map.push(index_of(&text));
+    }
+    Ok(map)
+}
+
+impl Collector for FacetedTop {
+    type Fruit = Faceted;
+    type Child = FacetedSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FacetedSegment> {
+        let fast = reader.fast_fields();
+        let domains = fast.str("domain")?;
+        let types = fast.str("type")?;
+        let langs = fast.str("langs")?;
+        let domain_map = ordinal_map(&domains, |d| {
+            self.domain_ids
+                .iter()
+                .position(|x| x == d)
+                .map(|i| i as u32)
+        })?;
+        let type_map = ordinal_map(&types, |t| ResourceType::parse(t).map(|t| t as u32))?;
+        let lang_map = ordinal_map(&langs, |l| Lang::parse(l).map(|l| l.index() as u32))?;
+        Ok(FacetedSegment {
+            segment,
+            domains,
+            types,
+            langs,
+            domain_map,
+            type_map,
+            lang_map,
+            selection: self.selection,
+            limit: self.limit,
+            browse: self.browse,
+            heap: BinaryHeap::new(),
+            out: Faceted {
+                domain_counts: vec![0; self.domain_ids.len()],
+                ..Faceted::default()
+            },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        !self.browse
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Faceted>) -> tantivy::Result<Faceted> {
+        let mut out = Faceted {
+            domain_counts: vec![0; self.domain_ids.len()],
+            ..Faceted::default()
+        };
+        for fruit in fruits {
+            out.total += fruit.total;
+            out.top.extend(fruit.top);
+            for (a, b) in out.domain_counts.iter_mut().zip(&fruit.domain_counts) {
+                *a += b;
+            }
+            for (a, b) in out.type_counts.iter_mut().zip(&fruit.type_counts) {
+                *a += b;
+            }
+            for (a, b) in out.lang_counts.iter_mut().zip(&fruit.lang_counts) {
+                *a += b;
+            }
+        }
+        out.top.sort_by(|a, b| {
+            Ranked {
+                score: a.0,
+                doc: a.1,
+            }
+            .cmp(&Ranked {
+                score: b.0,
+                doc: b.1,
+            })
+        });
+        out.top.truncate(self.limit);
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for FacetedSegment {
+    type Fruit = Faceted;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let mut domain_mask = 0u64;
+        if let Some(col) = &self.domains {
+            for ord in col.term_ords(doc) {
+                if let Some(Some(bit)) = self.domain_map.get(ord as usize) {
+                    domain_mask |= 1 << bit;
+                }
+            }
+        }
+        let kind = self
+            .types
+            .as_ref()
+            .and_then(|col| col.term_ords(doc).next())
+            .and_then(|ord| self.type_map.get(ord as usize).copied().flatten());
+        let type_mask = kind.map_or(0, |k| 1u64 << k);
+        let sel = self.selection;
+        let pass_domain = sel.domains == 0 || domain_mask & sel.domains != 0;
+        let pass_type = sel.types == 0 || type_mask & sel.types != 0;
+        if pass_type {
+            let mut m = domain_mask;
+            while m != 0 {
+                let bit = m.trailing_zeros() as usize;
+                self.out.domain_counts[bit] += 1;
+                m &= m - 1;
+            }
+        }
+        if pass_domain {
+            if let Some(k) = kind {
+                self.out.type_counts[k as usize] += 1;
+            }
+        }
+        if !(pass_domain && pass_type) {
+            return;
+        }
+        self.out.total += 1;
+        if let Some(col) = &self.langs {
+            for ord in col.term_ords(doc) {
+                if let Some(Some(l)) = self.lang_map.get(ord as usize) {
+                    self.out.lang_counts[*l as usize] += 1;
+                }
+            }
+        }
+        let score = if self.browse {
+            // Recommendations first, then modules, cases, tools, practices.
+            5.0 - kind.unwrap_or(4) as f32
+        } else {
+            score
+        };
+        let ranked = Ranked {
+            score,
+            doc: DocAddress::new(self.segment, doc),
+        };
+        if self.heap.len() < self.limit {
+            self.heap.push(ranked);
+        } else if let Some(worst) = self.heap.peek() {
+            if ranked < *worst {
+                self.heap.pop();
+                self.heap.push(ranked);
+            }
+        }
+    }
+
+    fn harvest(self) -> Faceted {
+        let mut out = self.out;
+        out.top = self.heap.into_iter().map(|r| (r.score, r.doc)).collect();
+        out
+    }
+}

@@ -1,0 +1,331 @@
+//! Search over the index: relevance query, filters and disjunctive facets in one pass,
+//! snippets, and the answer shape of `GET /api/search`.
+
+mod collector;
+pub mod query;
+pub mod related;
+pub mod suggest;
+
+use crate::content::{Domain, Resource, ResourceType};
+use crate::error::{ApiError, ErrorCode};
+use crate::i18n::t;
+use crate::index::SearchIndex;
+use crate::lang::Lang;
+use collector::{FacetedTop, Selection};
+use serde::Serialize;
+use std::time::Instant;
+use tantivy::query::{AllQuery, Query};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher};
+
+/// Most hits per page a client may ask for.
+pub const MAX_PER_PAGE: usize = 100;
+/// Deepest hit a client may page to: beyond, pages are empty (the total is still exact).
+pub const MAX_DEPTH: usize = 10_000;
+/// Longest query accepted, in characters. A situation is a sentence or two, not a document.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Length of a snippet, in characters.
+const SNIPPET_CHARS: usize = 200;
+
+/// A validated search request.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub q: String,
+    pub lang: Lang,
+    pub domains: Vec<String>,
+    pub types: Vec<ResourceType>,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl SearchRequest {
+    pub fn new(q: &str, lang: Lang) -> Self {
+        SearchRequest {
+            q: q.to_string(),
+            lang,
+            domains: Vec::new(),
+            types: Vec::new(),
+            page: 1,
+            per_page: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub lang: Lang,
+    pub fallback: bool,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: ResourceType,
+    pub domain: String,
+    pub domains: Vec<String>,
+    pub url: String,
+    pub summary: String,
+    pub snippet: String,
+    pub score: f32,
+    /// Languages the resource is written in.
+    pub translations: Vec<Lang>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    pub count: usize,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facets {
+    pub domain: Vec<FacetValue>,
+    #[serde(rename = "type")]
+    pub kind: Vec<FacetValue>,
+    pub lang: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub lang: Lang,
+    pub total: usize,
+    pub took_ms: f64,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// Runs a search. `domains` is the current domain list (labels, colours, facet order).
+pub fn search(
+    index: &SearchIndex,
+    domains: &[Domain],
+    req: &SearchRequest,
+) -> Result<SearchResponse, ApiError> {
+    let started = Instant::now();
+    if req.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::new(
+            ErrorCode::QueryTooLong,
+            format!("the query is longer than {MAX_QUERY_CHARS} characters; describe the situation in a sentence or two"),
+        ));
+    }
+    let mut selection = Selection::default();
+    for d in &req.domains {
+        match domains.iter().position(|x| &x.id == d) {
+            Some(i) => selection.domains |= 1 << i,
+            None => {
+                return Err(ApiError::invalid(format!(
+                    "unknown domain `{d}`; known domains: {}",
+                    domains
+                        .iter()
+                        .map(|d| d.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        }
+    }
+    for t in &req.types {
+        selection.types |= 1 << (*t as u32);
+    }
+    let searcher = index.searcher();
+    let q = clean_query(&req.q);
+    let browse = q.trim().is_empty();
+    let query: Option<Box<dyn Query>> = if browse {
+        Some(Box::new(AllQuery))
+    } else {
+        query::search_query(&searcher, &index.fields, req.lang, &q)
+    };
+    let offset = (req.page.saturating_sub(1)).saturating_mul(req.per_page);
+    let limit = offset.saturating_add(req.per_page).min(MAX_DEPTH);
+    let collector = FacetedTop {
+        domain_ids: domains.iter().map(|d| d.id.clone()).collect(),
+        selection,
+        limit,
+        browse,
+    };
+    let faceted = match &query {
+        Some(query) => searcher.search(query.as_ref(), &collector)?,
+        None => collector::Faceted {
+            domain_counts: vec![0; domains.len()],
+            ..Default::default()
+        },
+    };
+    let page_docs: Vec<(f32, DocAddress)> = faceted.top.iter().skip(offset).copied().collect();
+    let mut snippets = Snippets::new(&searcher, query.as_deref().filter(|_| !browse), index);
+    let mut hits = Vec::with_capacity(page_docs.len());
+    for (score, addr) in page_docs {
+        let resource = index.resource_at(&searcher, addr)?;
+        let snippet = snippets.for_hit(&searcher, addr, &resource, req.lang);
+        hits.push(hit(&resource, req.lang, score, snippet));
+    }
+    let facets = facets(domains, req, &faceted);
+    Ok(SearchResponse {
+        query: req.q.clone(),
+        lang: req.lang,
+        total: faceted.total,
+        took_ms: (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0,
+        page: req.page,
+        per_page: req.per_page,
+        hits,
+        facets,
+    })
+}
+
+/// Control characters and bidi overrides are never meaningful in a query.
+fn clean_query(q: &str) -> String {
+    q.chars()
+        .map(|c| {
+            if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A search hit for `resource` in `lang`.
+pub fn hit(resource: &Resource, lang: Lang, score: f32, snippet: String) -> Hit {
+    let (shown, version, fallback) = resource.version(lang);
+    Hit {
+        id: resource.id.clone(),
+        lang: shown,
+        fallback,
+        title: version.title.clone(),
+        kind: resource.kind,
+        domain: resource.domain.clone(),
+        domains: resource.domains.clone(),
+        url: resource.page_url(lang),
+        summary: version.summary.clone(),
+        snippet,
+        score,
+        translations: resource.translations.keys().copied().collect(),
+    }
+}
+
+/// Snippet generators, made per language on first use (each reads the query's term weights).
+struct Snippets<'q> {
+    query: Option<&'q dyn Query>,
+    body_fields: [tantivy::schema::Field; 4],
+    generators: [Option<Option<SnippetGenerator>>; 4],
+}
+
+impl<'q> Snippets<'q> {
+    fn new(_searcher: &Searcher, query: Option<&'q dyn Query>, index: &SearchIndex) -> Self {
+        Snippets {
+            query,
+            body_fields: Lang::ALL.map(|l| index.fields.lang(l).body),
+            generators: [None, None, None, None],
+        }
+    }
+
+    fn for_hit(
+        &mut self,
+        searcher: &Searcher,
+        _addr: DocAddress,
+        resource: &Resource,
+        lang: Lang,
+    ) -> String {
+        let (shown, version, _) = resource.version(lang);
+        if let Some(query) = self.query {
+            let slot = &mut self.generators[shown.index()];
+            let generator = slot.get_or_insert_with(|| {
+                SnippetGenerator::create(searcher, query, self.body_fields[shown.index()])
+                    .ok()
+                    .map(|mut g| {
+                        g.set_max_num_chars(SNIPPET_CHARS);
+                        g
+                    })
+            });
+            if let Some(generator) = generator {
+                let text = crate::content::plain_text(&version.markdown);
+                let mut snippet = generator.snippet(&text);
+                if !snippet.is_empty() && !snippet.highlighted().is_empty() {
+                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    return snippet.to_html().trim().to_string();
+                }
+            }
+        }
+        let source = if version.summary.is_empty() {
+            crate::content::plain_text(&version.markdown)
+        } else {
+            version.summary.clone()
+        };
+        escape_html(&crop(&source, SNIPPET_CHARS))
+    }
+}
+
+/// The first `max` characters of `text`, cut at a word boundary, with an ellipsis if cut.
+pub fn crop(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{cut}…")
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn facets(domains: &[Domain], req: &SearchRequest, f: &collector::Faceted) -> Facets {
+    let lang = req.lang;
+    Facets {
+        domain: domains
+            .iter()
+            .zip(&f.domain_counts)
+            .map(|(d, &count)| FacetValue {
+                value: d.id.clone(),
+                label: d.label(lang).to_string(),
+                color: Some(d.color.clone()),
+                count,
+                selected: req.domains.contains(&d.id),
+            })
+            .collect(),
+        kind: ResourceType::ALL
+            .iter()
+            .map(|&t| FacetValue {
+                value: t.as_str().to_string(),
+                label: t_label(lang, t).to_string(),
+                color: None,
+                count: f.type_counts[t as usize],
+                selected: req.types.contains(&t),
+            })
+            .collect(),
+        lang: Lang::ALL
+            .iter()
+            .map(|&l| FacetValue {
+                value: l.code().to_string(),
+                label: l.native_name().to_string(),
+                color: None,
+                count: f.lang_counts[l.index()],
+                selected: false,
+            })
+            .collect(),
+    }
+}
+
+/// The label of a resource type in `lang` (plural, as facet and section titles).
+pub fn t_label(lang: Lang, kind: ResourceType) -> &'static str {
+    t(lang, &format!("types.{}", kind.as_str()))
+}

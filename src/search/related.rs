@@ -1,0 +1,244 @@
+//! Related resources: what a professional looking at one resource should see next.
+//!
+//! Each candidate gets a score that adds up documented signals:
+//!
+//! | signal | weight |
+//! |---|---|
+//! | explicit `related` link, in either direction | 4.0 |
+//! | the candidate is a recommendation this resource illustrates, or illustrates this recommendation | 4.0 |
+//! | each model recommendation both illustrate | 2.5 |
+//! | same main domain | 1.0 (0.5 when only a secondary domain is shared) |
+//! | text similarity (MoreLikeThis over all its languages), relative to the best match | up to 2.0 |
+//!
+//! The structural signals are computed by one boolean query of constant-score clauses, so the
+//! index ranks candidates by exactly this sum; similarity comes from a second query.
+
+use super::{hit, Hit};
+use crate::content::{Resource, ResourceType};
+use crate::i18n::t;
+use crate::index::SearchIndex;
+use crate::lang::Lang;
+use serde::Serialize;
+use std::collections::HashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::{DocAddress, Term};
+
+pub const LINK_WEIGHT: f32 = 4.0;
+pub const ILLUSTRATES_WEIGHT: f32 = 4.0;
+pub const SHARED_RECOMMENDATION_WEIGHT: f32 = 2.5;
+pub const SAME_DOMAIN_WEIGHT: f32 = 1.0;
+pub const SHARED_DOMAIN_WEIGHT: f32 = 0.5;
+pub const SIMILARITY_WEIGHT: f32 = 2.0;
+/// Below this relative similarity, text likeness is not worth mentioning as a reason.
+const SIMILARITY_REASON_MIN: f32 = 0.35;
+const CANDIDATES: usize = 80;
+const SIMILAR: usize = 25;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// Why it is related, in the requested language.
+    pub reasons: Vec<String>,
+    /// The same reasons as stable codes (`link`, `illustrates`, `recommendation:R2.3`,
+    /// `same_domain`, `shared_domain`, `similar_text`).
+    pub reason_codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Related {
+    pub cases: Vec<RelatedHit>,
+    pub tools: Vec<RelatedHit>,
+    pub practices: Vec<RelatedHit>,
+    pub recommendations: Vec<RelatedHit>,
+    pub modules: Vec<RelatedHit>,
+}
+
+fn constant(field: tantivy::schema::Field, value: &str, score: f32) -> (Occur, Box<dyn Query>) {
+    let q = TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    );
+    (
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(Box::new(q), score)),
+    )
+}
+
+/// Resources related to `resource`, at most `limit` per type, shown in `lang`.
+pub fn related(
+    index: &SearchIndex,
+    resource: &Resource,
+    lang: Lang,
+    limit: usize,
+) -> tantivy::Result<Related> {
+    let searcher = index.searcher();
+    let f = &index.fields;
+    let mut clauses = vec![
+        constant(f.related, &resource.id, LINK_WEIGHT),
+        constant(f.domain, &resource.domain, SAME_DOMAIN_WEIGHT),
+    ];
+    for id in &resource.related {
+        clauses.push(constant(f.id, id, LINK_WEIGHT));
+    }
+    for rec in &resource.recommendations {
+        clauses.push(constant(f.id, rec, ILLUSTRATES_WEIGHT));
+        clauses.push(constant(
+            f.recommendations,
+            rec,
+            SHARED_RECOMMENDATION_WEIGHT,
+        ));
+    }
+    if resource.kind == ResourceType::Recommendation {
+        clauses.push(constant(
+            f.recommendations,
+            &resource.id,
+            ILLUSTRATES_WEIGHT,
+        ));
+    }
+    let structural = searcher.search(
+        &BooleanQuery::new(clauses),
+        &TopDocs::with_limit(CANDIDATES).order_by_score(),
+    )?;
+
+    let mut fields: Vec<(tantivy::schema::Field, Vec<OwnedValue>)> = Vec::new();
+    for (l, tr) in &resource.translations {
+        let lf = f.lang(*l);
+        fields.push((lf.title, vec![OwnedValue::Str(tr.title.clone())]));
+        fields.push((
+            lf.body,
+            vec![OwnedValue::Str(crate::content::plain_text(&tr.markdown))],
+        ));
+    }
+    let mlt = MoreLikeThisQuery::builder()
+        .with_min_doc_frequency(1)
+        .with_max_doc_frequency(searcher.num_docs() / 2 + 1)
+        .with_min_term_frequency(1)
+        .with_max_query_terms(30)
+        .with_min_word_length(3)
+        .with_document_fields(fields);
+    let similar = searcher.search(&mlt, &TopDocs::with_limit(SIMILAR).order_by_score())?;
+    let best_similarity = similar
+        .iter()
+        .filter(|(_, addr)| !is_self(index, &searcher, *addr, resource))
+        .map(|(s, _)| *s)
+        .fold(0.0f32, f32::max);
+
+    let mut candidates: HashMap<DocAddress, f32> = HashMap::new();
+    for (_, addr) in &structural {
+        candidates.insert(*addr, 0.0);
+    }
+    for (score, addr) in &similar {
+        if best_similarity > 0.0 {
+            candidates.insert(*addr, score / best_similarity);
+        }
+    }
+
+    let mut scored = Vec::new();
+    for (addr, similarity) in candidates {
+        let other = index.resource_at(&searcher, addr)?;
+        if other.id == resource.id {
+            continue;
+        }
+        let (score, codes) = explain(resource, &other, similarity);
+        if codes.is_empty() {
+            continue;
+        }
+        scored.push((score, other, codes));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+
+    let mut out = Related::default();
+    for (score, other, codes) in scored {
+        let list = match other.kind {
+            ResourceType::Case => &mut out.cases,
+            ResourceType::Tool => &mut out.tools,
+            ResourceType::Practice => &mut out.practices,
+            ResourceType::Recommendation => &mut out.recommendations,
+            ResourceType::Module => &mut out.modules,
+        };
+        if list.len() >= limit {
+            continue;
+        }
+        let snippet = super::escape_html(&super::crop(&other.version(lang).1.summary, 160));
+        list.push(RelatedHit {
+            hit: hit(&other, lang, score, snippet),
+            reasons: codes.iter().map(|c| describe(lang, c)).collect(),
+            reason_codes: codes,
+        });
+    }
+    Ok(out)
+}
+
+fn is_self(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    addr: DocAddress,
+    resource: &Resource,
+) -> bool {
+    searcher
+        .segment_reader(addr.segment_ord)
+        .fast_fields()
+        .str("id")
+        .ok()
+        .flatten()
+        .and_then(|col| {
+            let ord = col.term_ords(addr.doc_id).next()?;
+            let mut s = String::new();
+            col.ord_to_str(ord, &mut s).ok()?;
+            Some(s == resource.id)
+        })
+        .unwrap_or_else(|| {
+            let _ = index;
+            false
+        })
+}
+
+/// The score and reason codes of `other` as related to `this`.
+pub fn explain(this: &Resource, other: &Resource, similarity: f32) -> (f32, Vec<String>) {
+    let mut score = 0.0;
+    let mut codes = Vec::new();
+    if this.related.contains(&other.id) || other.related.contains(&this.id) {
+        score += LINK_WEIGHT;
+        codes.push("link".to_string());
+    }
+    if this.recommendations.contains(&other.id) || other.recommendations.contains(&this.id) {
+        score += ILLUSTRATES_WEIGHT;
+        codes.push("illustrates".to_string());
+    }
+    for rec in &this.recommendations {
+        if other.recommendations.contains(rec) {
+            score += SHARED_RECOMMENDATION_WEIGHT;
+            codes.push(format!("recommendation:{rec}"));
+        }
+    }
+    if this.domain == other.domain {
+        score += SAME_DOMAIN_WEIGHT;
+        codes.push("same_domain".to_string());
+    } else if this
+        .all_domains()
+        .any(|d| other.all_domains().any(|o| o == d))
+    {
+        score += SHARED_DOMAIN_WEIGHT;
+        codes.push("shared_domain".to_string());
+    }
+    score += SIMILARITY_WEIGHT * similarity;
+    if similarity >= SIMILARITY_REASON_MIN {
+        codes.push("similar_text".to_string());
+    }
+    // A shared domain alone is too weak a reason to show anything.
+    if codes.len() == 1 && codes[0].ends_with("domain") {
+        codes.clear();
+    }
+    (score, codes)
+}
+
+/// A reason code in words.
+pub fn describe(lang: Lang, code: &str) -> String {
+    match code.split_once(':') {
+        Some(("recommendation", id)) => t(lang, "reason.recommendation").replace("{id}", id),
+        _ => t(lang, &format!("reason.{code}")).to_string(),
+    }
+}
