@@ -31,6 +31,7 @@ struct ParsedFile {
     yaml: String,
     body: String,
     hash: blake3::Hash,
+    modified: std::time::SystemTime,
 }
 
 /// Reads the whole corpus. Never fails: whatever goes wrong becomes a [`Problem`].
@@ -213,6 +214,7 @@ fn read_file(
         body: split.body.to_string(),
         fm,
         hash,
+        modified: meta.modified().unwrap_or(std::time::UNIX_EPOCH),
     })
 }
 
@@ -274,6 +276,12 @@ fn assemble(corpus: &mut Corpus, files: Vec<ParsedFile>) {
     let domain_ids: BTreeSet<&str> = corpus.domains.iter().map(|d| d.id.as_str()).collect();
     let mut seen_ids: HashMap<String, String> = HashMap::new();
     let mut link_lines = HashMap::new();
+    // When two resources claim one id, the older keeps it: the newer file brought the conflict.
+    let mut groups: Vec<(String, BTreeMap<Lang, ParsedFile>)> = groups.into_iter().collect();
+    groups.sort_by_cached_key(|(key, group)| {
+        let newest = group.values().map(|f| f.modified).max();
+        (newest, key.clone())
+    });
     for (key, group) in groups {
         let default = corpus.site.default_lang;
         let original_lang = if group.contains_key(&default) {
@@ -318,6 +326,7 @@ fn assemble(corpus: &mut Corpus, files: Vec<ParsedFile>) {
             }
         }
     }
+    corpus.resources.sort_by(|a, b| a.key.cmp(&b.key));
     check_links(corpus, &link_lines);
 }
 

@@ -23,7 +23,9 @@ pub struct LangFields {
     pub title: Field,
     pub summary: Field,
     pub body: Field,
-    /// Whole words of titles and tags, for completions.
+    /// Every word of the version as written (lowercased, not stemmed): completions,
+    /// typo tolerance (a misspelt word is close to a written word, not always to its stem)
+    /// and did-you-mean draw on it.
     pub words: Field,
 }
 
@@ -280,9 +282,12 @@ pub fn to_document(fields: &Fields, resource: &Resource) -> TantivyDocument {
             doc.add_text(f.summary, &t.summary);
         }
         let tags = t.tags.join(", ");
-        doc.add_text(f.body, crate::content::plain_text(&t.markdown));
+        let body = crate::content::plain_text(&t.markdown);
         doc.add_text(f.words, &t.title);
         doc.add_text(f.words, &tags);
+        doc.add_text(f.words, &t.summary);
+        doc.add_text(f.words, &body);
+        doc.add_text(f.body, body);
         if !tags.is_empty() {
             doc.add_text(f.summary, &tags);
         }

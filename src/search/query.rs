@@ -29,6 +29,8 @@ pub const MAX_TERMS: usize = 32;
 #[derive(Debug, Clone)]
 pub struct Analyzed {
     pub terms: Vec<AnalyzedTerm>,
+    /// The lowercased word each term came from, as typed (`words[i]` gave `terms[i]`).
+    pub words: Vec<String>,
     /// The last word is still being typed (no trailing space): also match it as a prefix.
     pub open_last: bool,
 }
@@ -36,8 +38,16 @@ pub struct Analyzed {
 pub fn analyze_query(lang: Lang, q: &str) -> Analyzed {
     let mut terms = analysis::analyze(lang, q);
     terms.truncate(MAX_TERMS);
+    let words = terms
+        .iter()
+        .map(|t| q[t.from..t.to].to_lowercase())
+        .collect();
     let open_last = !q.ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
-    Analyzed { terms, open_last }
+    Analyzed {
+        terms,
+        words,
+        open_last,
+    }
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
@@ -57,7 +67,7 @@ pub fn language_query(searcher: &Searcher, f: &LangFields, a: &Analyzed) -> Opti
     let mut seen = std::collections::HashSet::new();
     // Each typo-tolerant term walks the term dictionary: bound the work a long query can ask.
     let mut fuzzy_budget = 4;
-    for t in &a.terms {
+    for (i, t) in a.terms.iter().enumerate() {
         if !seen.insert(t.term.as_str()) {
             continue;
         }
@@ -68,23 +78,21 @@ pub fn language_query(searcher: &Searcher, f: &LangFields, a: &Analyzed) -> Opti
         ] {
             clauses.push((Occur::Should, term_query(field, &t.term, boost)));
         }
-        let word_len = t.to - t.from;
         let known = [f.title, f.body, f.summary].iter().any(|&field| {
             searcher
                 .doc_freq(&Term::from_field_text(field, &t.term))
                 .is_ok_and(|n| n > 0)
         });
+        let word = &a.words[i];
+        let word_len = word.chars().count();
         if !known && word_len >= 5 && fuzzy_budget > 0 {
             fuzzy_budget -= 1;
             let distance = if word_len >= 9 { 2 } else { 1 };
-            for field in [f.title, f.body] {
-                let fuzzy =
-                    FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
-                clauses.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
-                ));
-            }
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
+            ));
         }
     }
     if a.open_last {

@@ -1,0 +1,128 @@
+//! The `profint` binary: check, index (incremental), search.
+
+use super::bad_content::add_faults;
+use super::support::{copy_fixture, fixture};
+use std::process::Command;
+
+fn profint(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_profint"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("profint runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn check_passes_on_a_good_corpus_and_fails_with_located_errors_on_a_bad_one() {
+    let good = fixture("basic/corpus");
+    let (code, out) = profint(&["check", "--corpus", good.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("10 resources, 16 files: 0 errors, 0 warnings"),
+        "{out}"
+    );
+
+    let bad = copy_fixture("basic/corpus");
+    add_faults(bad.path());
+    let (code, out) = profint(&["check", "--corpus", bad.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("error: cases/invalid-yaml.fr.md:3: invalid YAML"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: cases/badlink.fr.md:5: unknown recommendation `R9.9`"),
+        "{out}"
+    );
+    assert!(out.contains("11 errors, 1 warnings"), "{out}");
+}
+
+#[test]
+fn the_bundled_corpus_has_no_problems() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let (code, out) = profint(&["check", "--corpus", corpus.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(": 0 errors, 0 warnings"), "{out}");
+}
+
+#[test]
+fn index_is_incremental() {
+    let corpus = copy_fixture("basic/corpus");
+    let index = tempfile::tempdir().unwrap();
+    let args = |extra: &[&str]| {
+        let mut v = vec![
+            "index".to_string(),
+            "--corpus".into(),
+            corpus.path().to_str().unwrap().into(),
+            "--index".into(),
+            index.path().to_str().unwrap().into(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        profint(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let (code, out) = run(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "indexed 10 resources from 16 files (10 added, 0 updated, 0 removed, 0 unchanged"
+        ),
+        "{out}"
+    );
+    let (_, out) = run(&[]);
+    assert!(
+        out.contains("(0 added, 0 updated, 0 removed, 10 unchanged"),
+        "{out}"
+    );
+    let case = corpus.path().join("cases/logement.fr.md");
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(&case, text.replace("voiture", "bicyclette")).unwrap();
+    std::fs::remove_file(corpus.path().join("practices/mentorat.fr.md")).unwrap();
+    let (_, out) = run(&[]);
+    assert!(
+        out.contains(
+            "indexed 9 resources from 15 files (0 added, 1 updated, 1 removed, 8 unchanged"
+        ),
+        "{out}"
+    );
+    // A file turned invalid keeps its last good version in the index.
+    std::fs::write(&case, "---\ntitle: [broken\n---\n").unwrap();
+    let (_, out) = run(&[]);
+    assert!(
+        out.contains("indexed 9 resources") && out.contains("1 kept at last good version"),
+        "{out}"
+    );
+    let (_, out) = run(&["--rebuild"]);
+    assert!(
+        out.contains("indexed 8 resources"),
+        "a rebuild starts from the corpus as it is: {out}"
+    );
+}
+
+#[test]
+fn search_prints_ranked_hits() {
+    let corpus = fixture("basic/corpus");
+    let index = tempfile::tempdir().unwrap();
+    let (code, out) = profint(&[
+        "search",
+        "en kvinna får en kallelse och förstår inte brevet",
+        "--lang",
+        "sv",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let first = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("1."))
+        .unwrap_or("");
+    assert!(first.contains("cases/kallelse"), "{out}");
+}

@@ -1,0 +1,8 @@
+//! profint's integration tests: one binary, shared helpers in `support`, fixture corpora in
+//! `tests/fixtures/`. See `tests/README.md` for how to add a test.
+
+mod analysis;
+mod api;
+mod bad_content;
+mod cli;
+mod support;

@@ -1,0 +1,168 @@
+//! Helpers: start a real server on a loopback port, and talk to it over HTTP.
+
+use profint::service::Service;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A server running on 127.0.0.1 with a random port, for the life of the test process.
+pub struct TestServer {
+    pub base: String,
+    pub service: Arc<Service>,
+}
+
+impl TestServer {
+    /// Serves `corpus` from an index in memory.
+    pub fn start(corpus: &Path) -> TestServer {
+        let service = Arc::new(Service::in_memory(corpus).expect("service starts"));
+        Self::serve(service)
+    }
+
+    pub fn serve(service: Arc<Service>) -> TestServer {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let state = service.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, profint::http::app(state))
+                    .await
+                    .unwrap();
+            });
+        });
+        let addr = rx.recv().expect("server started");
+        TestServer {
+            base: format!("http://{addr}"),
+            service,
+        }
+    }
+
+    pub fn get(&self, path_and_query: &str) -> Response {
+        get(&format!("{}{}", self.base, path_and_query))
+    }
+
+    /// GET with query parameters given as pairs (encoded here).
+    pub fn get_with(&self, path: &str, params: &[(&str, &str)]) -> Response {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        self.get(&format!("{path}?{query}"))
+    }
+
+    pub fn search(&self, params: &[(&str, &str)]) -> Value {
+        let r = self.get_with("/api/search", params);
+        assert_eq!(
+            r.status, 200,
+            "search {params:?} answered {}: {}",
+            r.status, r.text
+        );
+        r.json()
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| {
+            panic!("not JSON ({e}): {}", &self.text[..self.text.len().min(300)])
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+pub fn get(url: &str) -> Response {
+    get_with_headers(url, &[])
+}
+
+pub fn get_with_headers(url: &str, headers: &[(&str, &str)]) -> Response {
+    let mut req = agent().get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut resp = req.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = resp.status().as_u16();
+    let headers: Vec<(String, String)> = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let text = resp
+        .body_mut()
+        .with_config()
+        .limit(50 * 1024 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    Response {
+        status,
+        content_type,
+        headers,
+        text,
+    }
+}
+
+/// Ids of the hits of a search answer, in order.
+pub fn ids(answer: &Value) -> Vec<String> {
+    answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Copies a fixture folder to a fresh temporary folder, so a test may change it.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
