@@ -64,6 +64,24 @@ pub enum Command {
         #[command(flatten)]
         paths: Paths,
     },
+    /// Write a deterministic synthetic corpus (for benchmarks and crash tests).
+    GenCorpus {
+        /// Number of resources.
+        #[arg(long, default_value_t = 1000)]
+        resources: usize,
+        /// Folder to write the Markdown corpus to.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed: the same seed and size give the same bytes.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Also write docs.jsonl and queries.jsonl for shared/peers/run_peers.py here.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        /// Number of queries in queries.jsonl.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -101,12 +119,16 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Serve { paths, addr } => {
             let (service, report) = start(&paths, false)?;
             tracing::info!(?report, "index up to date");
+            let service = Arc::new(service);
+            let _watching = crate::watch::watch(service.clone())?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(crate::http::serve(Arc::new(service), &addr))?;
+            runtime.block_on(crate::http::serve(service.clone(), &addr))?;
+            service.close()?;
             Ok(0)
         }
         Command::Index { paths } => {
-            start(&paths, true)?;
+            let (service, _) = start(&paths, true)?;
+            service.close()?;
             Ok(0)
         }
         Command::Check {
@@ -125,6 +147,27 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 loaded.warnings()
             );
             Ok(if loaded.errors() > 0 { 1 } else { 0 })
+        }
+        Command::GenCorpus {
+            resources,
+            out,
+            seed,
+            jsonl,
+            queries,
+        } => {
+            let started = Instant::now();
+            let files = crate::gen::generate(
+                &out,
+                resources,
+                seed,
+                jsonl.as_deref().map(|d| (d, queries)),
+            )?;
+            println!(
+                "wrote {resources} resources in {files} files to {} in {:.2} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(0)
         }
         Command::Search {
             query,
@@ -196,7 +239,11 @@ fn start(paths: &Paths, summary: bool) -> anyhow::Result<(Service, crate::index:
     bar.finish_and_clear();
     if summary {
         let meta = service.meta();
-        let errors = meta.problems.iter().filter(|p| p.is_error()).count();
+        let errors = meta
+            .problems
+            .iter()
+            .filter(|p| p.problem.is_error())
+            .count();
         println!(
             "indexed {} resources from {} files ({} added, {} updated, {} removed, {} unchanged, {} kept at last good version); {} problems ({} errors); {:.2} s",
             service.index.num_resources(),

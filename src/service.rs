@@ -1,10 +1,14 @@
-//! The running service's state, shared by the CLI commands and the HTTP handlers: the index,
-//! and what was learnt from the corpus that is not in the index (domains, site, problems).
+//! The running service's state, shared by the CLI commands, the watcher and the HTTP
+//! handlers: the index, the corpus state behind it, and what `/api/status` reports.
 
-use crate::content::{self, Corpus, Domain, LoadOptions, Problem, Site};
+use crate::content::{self, Corpus, CorpusState, Domain, LoadOptions, Problem, Site};
 use crate::index::{self, SearchIndex, SyncReport};
+use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex, RwLock};
+use tantivy::IndexWriter;
 
 /// Where the content and the index live, and the limits of loading.
 #[derive(Debug, Clone)]
@@ -15,53 +19,92 @@ pub struct Settings {
     pub rebuild: bool,
 }
 
-/// Corpus facts kept next to the index.
+/// A problem as `/api/status` shows it: with the time it was first seen.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusProblem {
+    #[serde(flatten)]
+    pub problem: Problem,
+    pub since: String,
+}
+
+/// The last batch of changes applied to the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastChange {
+    pub at: String,
+    pub paths: Vec<String>,
+    pub upserted: usize,
+    pub removed: usize,
+    pub kept: usize,
+    pub millis: f64,
+}
+
+/// Corpus facts kept next to the index, replaced whole at each change.
 #[derive(Debug, Clone, Default)]
 pub struct Meta {
     pub site: Site,
     pub domains: Vec<Domain>,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<StatusProblem>,
     pub files: usize,
+    pub last_change: Option<LastChange>,
+}
+
+/// The single writer and the corpus state it keeps the index in step with.
+struct Live {
+    writer: IndexWriter,
+    corpus: CorpusState,
 }
 
 pub struct Service {
     pub settings: Settings,
     pub index: SearchIndex,
     meta: RwLock<Arc<Meta>>,
+    live: Mutex<Option<Live>>,
+    /// Changed paths waiting to be applied.
+    pub queue: AtomicUsize,
 }
 
+const WRITER_BYTES: usize = 64 * 1024 * 1024;
+
 impl Service {
-    /// Opens the index, loads the corpus and brings the index up to date with it.
+    /// Opens the index, loads the corpus and brings the index up to date with it, without
+    /// rewriting what did not change.
     pub fn start(
         settings: Settings,
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
         let index = SearchIndex::open(&settings.index, settings.rebuild)?;
-        let corpus = content::load(&settings.corpus, &settings.load);
-        let report = sync_corpus(&index, &corpus, progress)?;
-        let service = Service {
-            settings,
-            index,
-            meta: RwLock::new(Arc::new(meta_of(corpus))),
-        };
-        Ok((service, report))
+        Self::with_index(settings, index, progress)
     }
 
     /// A service over an index kept in memory (tests, benchmarks).
     pub fn in_memory(corpus_dir: &Path) -> anyhow::Result<Service> {
-        let index = SearchIndex::in_memory()?;
-        let corpus = content::load(corpus_dir, &LoadOptions::default());
-        sync_corpus(&index, &corpus, |_, _| {})?;
-        Ok(Service {
-            settings: Settings {
-                corpus: corpus_dir.to_path_buf(),
-                index: PathBuf::new(),
-                load: LoadOptions::default(),
-                rebuild: false,
-            },
+        let settings = Settings {
+            corpus: corpus_dir.to_path_buf(),
+            index: PathBuf::new(),
+            load: LoadOptions::default(),
+            rebuild: false,
+        };
+        Ok(Self::with_index(settings, SearchIndex::in_memory()?, |_, _| {})?.0)
+    }
+
+    fn with_index(
+        settings: Settings,
+        index: SearchIndex,
+        progress: impl FnMut(usize, usize),
+    ) -> anyhow::Result<(Service, SyncReport)> {
+        let (corpus, resources) = CorpusState::load(&settings.corpus, &settings.load);
+        let mut writer = index.index.writer(WRITER_BYTES)?;
+        let view = content::corpus_of(&corpus, resources);
+        let report = index::sync(&index, &mut writer, &view, progress)?;
+        let service = Service {
+            settings,
             index,
-            meta: RwLock::new(Arc::new(meta_of(corpus))),
-        })
+            meta: RwLock::new(Arc::new(Meta::default())),
+            live: Mutex::new(Some(Live { writer, corpus })),
+            queue: AtomicUsize::new(0),
+        };
+        service.publish(view, None);
+        Ok((service, report))
     }
 
     /// A consistent snapshot of the corpus facts.
@@ -69,34 +112,123 @@ impl Service {
         self.meta.read().expect("meta lock").clone()
     }
 
-    pub fn set_meta(&self, meta: Meta) {
+    /// Applies changed paths (files or folders, created, modified, deleted or renamed):
+    /// re-reads only what they touch and commits the result as one batch.
+    pub fn apply_paths(&self, paths: &[PathBuf]) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
+        let mut guard = self.live.lock().expect("live lock");
+        let Some(live) = guard.as_mut() else {
+            return Ok(());
+        };
+        let config_changed = paths.iter().any(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            matches!(name, "domains.yaml" | "site.yaml")
+                && p.parent()
+                    .is_some_and(|d| same_dir(d, &self.settings.corpus))
+        });
+        let (view, report) = if config_changed {
+            // Domains and languages change what is valid anywhere: validate everything again.
+            let (corpus, resources) = CorpusState::load(&self.settings.corpus, &self.settings.load);
+            let view = content::corpus_of(&corpus, resources);
+            let synced = index::sync(&self.index, &mut live.writer, &view, |_, _| {})?;
+            live.corpus = corpus;
+            let report = index::ApplyReport {
+                upserted: synced.added + synced.updated,
+                removed: synced.removed,
+                kept: synced.kept,
+            };
+            (view, report)
+        } else {
+            let changes = live.corpus.refresh(paths);
+            let report = index::apply(&self.index, &mut live.writer, &changes)?;
+            (content::corpus_of(&live.corpus, Vec::new()), report)
+        };
+        drop(guard);
+        let change = LastChange {
+            at: now(),
+            paths: paths
+                .iter()
+                .take(20)
+                .map(|p| p.display().to_string())
+                .collect(),
+            upserted: report.upserted,
+            removed: report.removed,
+            kept: report.kept,
+            millis: started.elapsed().as_secs_f64() * 1000.0,
+        };
+        tracing::info!(
+            upserted = change.upserted,
+            removed = change.removed,
+            kept = change.kept,
+            ms = format!("{:.1}", change.millis),
+            "applied changes"
+        );
+        self.publish(view, Some(change));
+        Ok(())
+    }
+
+    /// Replaces the published facts, keeping the first-seen time of problems still there.
+    fn publish(&self, view: Corpus, change: Option<LastChange>) {
+        let old = self.meta();
+        let seen: HashMap<(String, Option<usize>, String), String> = old
+            .problems
+            .iter()
+            .map(|p| {
+                (
+                    (
+                        p.problem.path.clone(),
+                        p.problem.line,
+                        p.problem.message.clone(),
+                    ),
+                    p.since.clone(),
+                )
+            })
+            .collect();
+        let stamp = now();
+        let problems: Vec<StatusProblem> = view
+            .problems
+            .into_iter()
+            .map(|problem| {
+                let since = seen
+                    .get(&(problem.path.clone(), problem.line, problem.message.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        if problem.is_error() {
+                            tracing::warn!("{problem}");
+                        } else {
+                            tracing::info!("{problem}");
+                        }
+                        stamp.clone()
+                    });
+                StatusProblem { problem, since }
+            })
+            .collect();
+        let meta = Meta {
+            site: view.site,
+            domains: view.domains,
+            problems,
+            files: view.files,
+            last_change: change.or_else(|| old.last_change.clone()),
+        };
         *self.meta.write().expect("meta lock") = Arc::new(meta);
     }
-}
 
-fn meta_of(corpus: Corpus) -> Meta {
-    for p in &corpus.problems {
-        if p.is_error() {
-            tracing::warn!("{p}");
-        } else {
-            tracing::info!("{p}");
+    /// Waits for merges and releases the writer, e.g. before the process exits.
+    pub fn close(&self) -> anyhow::Result<()> {
+        if let Some(live) = self.live.lock().expect("live lock").take() {
+            live.writer.wait_merging_threads()?;
         }
-    }
-    Meta {
-        site: corpus.site,
-        domains: corpus.domains,
-        problems: corpus.problems,
-        files: corpus.files,
+        Ok(())
     }
 }
 
-fn sync_corpus(
-    index: &SearchIndex,
-    corpus: &Corpus,
-    progress: impl FnMut(usize, usize),
-) -> anyhow::Result<SyncReport> {
-    let mut writer = index.index.writer(64 * 1024 * 1024)?;
-    let report = index::sync(index, &mut writer, corpus, progress)?;
-    writer.wait_merging_threads()?;
-    Ok(report)
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+pub fn now() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }

@@ -1,10 +1,9 @@
-//! Walking the content folder, reading and validating every file, grouping translations.
+//! Reading one content file, grouping translations, and validating one resource.
 
-use super::domains::{parse_domains, parse_site};
 use super::front_matter::{self, FrontMatter};
-use super::{Corpus, Problem, Resource, ResourceType, Translation};
+use super::{Problem, Resource, ResourceType, Translation};
 use crate::lang::{known_codes, Lang};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Limits applied while loading.
@@ -23,74 +22,20 @@ impl Default for LoadOptions {
 }
 
 /// A content file that could be read and whose front matter parses.
-struct ParsedFile {
-    rel: String,
-    key: String,
-    lang: Lang,
-    fm: FrontMatter,
-    yaml: String,
-    body: String,
-    hash: blake3::Hash,
-    modified: std::time::SystemTime,
-}
-
-/// Reads the whole corpus. Never fails: whatever goes wrong becomes a [`Problem`].
-pub fn load(dir: &Path, opts: &LoadOptions) -> Corpus {
-    let mut corpus = Corpus::default();
-    if !dir.is_dir() {
-        corpus.problems.push(Problem::error(
-            dir.display().to_string(),
-            None,
-            "the content folder does not exist or is not a folder; pass --corpus DIR",
-        ));
-        return corpus;
-    }
-
-    let domains_path = dir.join("domains.yaml");
-    match std::fs::read_to_string(&domains_path) {
-        Ok(text) => corpus.domains = parse_domains("domains.yaml", &text, &mut corpus.problems),
-        Err(err) => corpus.problems.push(Problem::error(
-            "domains.yaml",
-            None,
-            format!("cannot read the domains file ({err}); every corpus needs a domains.yaml listing the competence domains"),
-        )),
-    }
-    let site_path = dir.join("site.yaml");
-    if site_path.exists() {
-        match std::fs::read_to_string(&site_path) {
-            Ok(text) => corpus.site = parse_site("site.yaml", &text, &mut corpus.problems),
-            Err(err) => corpus.problems.push(Problem::error(
-                "site.yaml",
-                None,
-                format!("cannot read the site file: {err}"),
-            )),
-        }
-    }
-
-    let mut parsed = Vec::new();
-    for path in content_files(dir, &mut corpus.problems) {
-        corpus.files += 1;
-        let rel = relative(dir, &path);
-        match read_file(dir, &path, &rel, opts, corpus.site.default_lang) {
-            Ok(file) => parsed.push(file),
-            Err(problem) => {
-                if let Some(key) = key_of(&rel) {
-                    corpus.failed_keys.insert(key);
-                }
-                corpus.problems.push(problem);
-            }
-        }
-    }
-    assemble(&mut corpus, parsed);
-    corpus
-        .problems
-        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    corpus
+pub(super) struct ParsedFile {
+    pub rel: String,
+    pub key: String,
+    pub lang: Lang,
+    pub fm: FrontMatter,
+    pub yaml: String,
+    pub body: String,
+    pub hash: blake3::Hash,
+    pub modified: std::time::SystemTime,
 }
 
 /// Markdown files under `dir`, sorted, skipping hidden and editor temporary files. Walk
 /// failures (symlink loops, unreadable folders) are reported, not fatal.
-fn content_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+pub(super) fn content_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -140,7 +85,7 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-fn relative(dir: &Path, path: &Path) -> String {
+pub(super) fn relative(dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(dir).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -170,14 +115,12 @@ pub fn key_of(rel: &str) -> Option<String> {
     split_name(rel).map(|(key, _)| key.to_string())
 }
 
-fn read_file(
-    dir: &Path,
+pub(super) fn read_file(
     path: &Path,
     rel: &str,
     opts: &LoadOptions,
     default_lang: Lang,
 ) -> Result<ParsedFile, Problem> {
-    let _ = dir;
     let (key, code) = split_name(rel).expect("content files end in .md");
     let lang = match code {
         None => default_lang,
@@ -251,10 +194,11 @@ fn decode(rel: &str, bytes: &[u8]) -> Result<String, Problem> {
     }
 }
 
-/// Turns parsed files into resources: groups translations, applies the original's metadata,
-/// validates fields and links across the corpus.
-fn assemble(corpus: &mut Corpus, files: Vec<ParsedFile>) {
-    let problems = &mut corpus.problems;
+/// Groups parsed files by resource key, reporting two files for one language.
+pub(super) fn group_files(
+    files: Vec<ParsedFile>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, BTreeMap<Lang, ParsedFile>> {
     let mut groups: BTreeMap<String, BTreeMap<Lang, ParsedFile>> = BTreeMap::new();
     for file in files {
         let group = groups.entry(file.key.clone()).or_default();
@@ -267,70 +211,14 @@ fn assemble(corpus: &mut Corpus, files: Vec<ParsedFile>) {
                     other.rel, file.lang
                 ),
             ));
-            corpus.failed_keys.insert(file.key.clone());
             continue;
         }
         group.insert(file.lang, file);
     }
-
-    let domain_ids: BTreeSet<&str> = corpus.domains.iter().map(|d| d.id.as_str()).collect();
-    let mut seen_ids: HashMap<String, String> = HashMap::new();
-    let mut link_lines = HashMap::new();
-    // When two resources claim one id, the older keeps it: the newer file brought the conflict.
-    let mut groups: Vec<(String, BTreeMap<Lang, ParsedFile>)> = groups.into_iter().collect();
-    groups.sort_by_cached_key(|(key, group)| {
-        let newest = group.values().map(|f| f.modified).max();
-        (newest, key.clone())
-    });
-    for (key, group) in groups {
-        let default = corpus.site.default_lang;
-        let original_lang = if group.contains_key(&default) {
-            default
-        } else {
-            *group.keys().next().expect("groups are never empty")
-        };
-        let original = &group[&original_lang];
-        if original.fm.draft {
-            continue;
-        }
-        match build_resource(&key, original_lang, &group, &domain_ids, problems) {
-            Some(resource) => {
-                if let Some(first) = seen_ids.get(&resource.id) {
-                    problems.push(Problem::error(
-                        &original.rel,
-                        front_matter::line_of_key(&original.yaml, "id"),
-                        format!(
-                            "id `{}` is already used by `{first}`; ids must be unique, change one of them",
-                            resource.id
-                        ),
-                    ));
-                    corpus.failed_keys.insert(key);
-                    continue;
-                }
-                seen_ids.insert(resource.id.clone(), original.rel.clone());
-                for field in ["recommendations", "related"] {
-                    link_lines.insert(
-                        (resource.id.clone(), field),
-                        front_matter::line_of_key(&original.yaml, field),
-                    );
-                }
-                if group.values().any(|f| f.fm.title.is_none())
-                    || resource.translations.len() < group.len()
-                {
-                    corpus.failed_keys.insert(key);
-                }
-                corpus.resources.push(resource);
-            }
-            None => {
-                corpus.failed_keys.insert(key);
-            }
-        }
-    }
-    corpus.resources.sort_by(|a, b| a.key.cmp(&b.key));
-    check_links(corpus, &link_lines);
+    groups
 }
 
-fn build_resource(
+pub(super) fn build_resource(
     key: &str,
     original_lang: Lang,
     group: &BTreeMap<Lang, ParsedFile>,
@@ -478,51 +366,6 @@ fn yaml_scalar(v: &serde_yaml_ng::Value) -> String {
 
 fn list(ids: &BTreeSet<&str>) -> String {
     ids.iter().copied().collect::<Vec<_>>().join(", ")
-}
-
-/// Links to unknown resources are warnings: the page still works, the link is just dropped.
-fn check_links(corpus: &mut Corpus, lines: &HashMap<(String, &'static str), Option<usize>>) {
-    let ids: HashMap<&str, ResourceType> = corpus
-        .resources
-        .iter()
-        .map(|r| (r.id.as_str(), r.kind))
-        .collect();
-    let mut warnings = Vec::new();
-    for r in &corpus.resources {
-        let original = &r.translations[&r.original];
-        let yaml_line = |field: &str| lines.get(&(r.id.clone(), field)).copied().flatten();
-        for rec in &r.recommendations {
-            match ids.get(rec.as_str()) {
-                Some(ResourceType::Recommendation) => {}
-                Some(other) => warnings.push(Problem::warning(
-                    &original.path,
-                    yaml_line("recommendations"),
-                    format!("`{rec}` is a {}, not a recommendation; list it under `related:` instead", other.as_str()),
-                )),
-                None => warnings.push(Problem::warning(
-                    &original.path,
-                    yaml_line("recommendations"),
-                    format!("unknown recommendation `{rec}`; check the id (recommendations have ids like R2.3)"),
-                )),
-            }
-        }
-        for link in &r.related {
-            if link == &r.id {
-                warnings.push(Problem::warning(
-                    &original.path,
-                    yaml_line("related"),
-                    "a resource cannot be related to itself; remove its own id from `related:`",
-                ));
-            } else if !ids.contains_key(link.as_str()) {
-                warnings.push(Problem::warning(
-                    &original.path,
-                    yaml_line("related"),
-                    format!("unknown related resource `{link}`; use an id such as cases/rupture-de-parcours (path without language and .md)"),
-                ));
-            }
-        }
-    }
-    corpus.problems.extend(warnings);
 }
 
 #[cfg(test)]

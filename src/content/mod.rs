@@ -6,11 +6,13 @@ mod front_matter;
 mod load;
 mod markdown;
 mod problem;
+mod state;
 
 pub use domains::{Domain, Site};
-pub use load::{load, LoadOptions};
+pub use load::{is_ignored_name, LoadOptions};
 pub use markdown::{plain_text, to_safe_html};
 pub use problem::{Problem, Severity};
+pub use state::{corpus_of, load, Change, CorpusState};
 
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};

@@ -143,7 +143,11 @@ pub async fn domains(
 
 pub async fn status(State(state): State<AppState>) -> Json<Value> {
     let meta = state.meta();
-    let errors = meta.problems.iter().filter(|p| p.is_error()).count();
+    let errors = meta
+        .problems
+        .iter()
+        .filter(|p| p.problem.is_error())
+        .count();
     Json(json!({
         "resources": state.index.num_resources(),
         "files": meta.files,
@@ -151,5 +155,8 @@ pub async fn status(State(state): State<AppState>) -> Json<Value> {
         "errors": errors,
         "warnings": meta.problems.len() - errors,
         "problems": meta.problems,
+        "last_change": meta.last_change,
+        "queue": state.queue.load(std::sync::atomic::Ordering::Relaxed),
+        "watching": state.settings.corpus.display().to_string(),
     }))
 }

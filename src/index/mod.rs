@@ -4,7 +4,7 @@
 
 mod sync;
 
-pub use sync::{sync, SyncReport};
+pub use sync::{apply, sync, ApplyReport, SyncReport};
 
 use crate::analysis;
 use crate::content::Resource;

@@ -69,11 +69,53 @@ pub fn sync(
     }
     progress(total, total);
     if report.changed() {
-        let mut commit = writer.prepare_commit()?;
-        let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-        commit.set_payload(&serde_json::json!({ "last_indexed": stamp }).to_string());
-        commit.commit()?;
-        index.reader.reload()?;
+        commit(index, writer)?;
     }
     Ok(report)
+}
+
+/// What applying a batch of changes did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyReport {
+    pub upserted: usize,
+    pub removed: usize,
+    pub kept: usize,
+}
+
+/// Applies the changes of a refresh as one commit, then reloads the reader so the very next
+/// search sees them.
+pub fn apply(
+    index: &SearchIndex,
+    writer: &mut IndexWriter,
+    changes: &[crate::content::Change],
+) -> anyhow::Result<ApplyReport> {
+    use crate::content::Change;
+    let mut report = ApplyReport::default();
+    for change in changes {
+        match change {
+            Change::Upsert(resource) => {
+                writer.delete_term(Term::from_field_text(index.fields.key, &resource.key));
+                writer.add_document(to_document(&index.fields, resource))?;
+                report.upserted += 1;
+            }
+            Change::Remove(key) => {
+                writer.delete_term(Term::from_field_text(index.fields.key, key));
+                report.removed += 1;
+            }
+            Change::Keep(_) => report.kept += 1,
+        }
+    }
+    if report.upserted + report.removed > 0 {
+        commit(index, writer)?;
+    }
+    Ok(report)
+}
+
+fn commit(index: &SearchIndex, writer: &mut IndexWriter) -> anyhow::Result<()> {
+    let mut commit = writer.prepare_commit()?;
+    let stamp = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+    commit.set_payload(&serde_json::json!({ "last_indexed": stamp }).to_string());
+    commit.commit()?;
+    index.reader.reload()?;
+    Ok(())
 }

@@ -126,3 +126,67 @@ fn search_prints_ranked_hits() {
         .unwrap_or("");
     assert!(first.contains("cases/kallelse"), "{out}");
 }
+
+#[test]
+fn kill_9_during_a_5000_resource_reindex_then_restart_gives_an_index_equal_to_the_corpus() {
+    let corpus = tempfile::tempdir().unwrap();
+    let files = profint::gen::generate(corpus.path(), 5000, 7, None).unwrap();
+    let dir = |d: &tempfile::TempDir| d.path().to_str().unwrap().to_string();
+    let index_args = |index: &str| {
+        vec![
+            "index".to_string(),
+            "--corpus".into(),
+            dir(&corpus),
+            "--index".into(),
+            index.into(),
+        ]
+    };
+
+    // A full run, to learn how long one takes on this machine.
+    let scratch = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let (code, out) = profint(
+        &index_args(&dir(&scratch))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "{out}");
+    let full = started.elapsed();
+
+    let index = tempfile::tempdir().unwrap();
+    for fraction in [0.3, 0.7] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_profint"))
+            .args(index_args(&dir(&index)))
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(fraction));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+    }
+    let (code, out) = profint(
+        &index_args(&dir(&index))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("indexed 5000 resources from {files} files")),
+        "{out}"
+    );
+    // Every resource's indexed content hash equals its files' hash: nothing to do.
+    let (_, out) = profint(
+        &index_args(&dir(&index))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        out.contains("(0 added, 0 updated, 0 removed, 5000 unchanged"),
+        "{out}"
+    );
+}

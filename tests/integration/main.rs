@@ -6,3 +6,4 @@ mod api;
 mod bad_content;
 mod cli;
 mod support;
+mod watch;

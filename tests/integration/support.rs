@@ -15,6 +15,8 @@ pub fn fixture(name: &str) -> PathBuf {
 pub struct TestServer {
     pub base: String,
     pub service: Arc<Service>,
+    _watching: Option<profint::watch::WatchGuard>,
+    _index: Option<tempfile::TempDir>,
 }
 
 impl TestServer {
@@ -45,7 +47,38 @@ impl TestServer {
         TestServer {
             base: format!("http://{addr}"),
             service,
+            _watching: None,
+            _index: None,
         }
+    }
+
+    /// Serves `corpus` as `profint serve` does: index on disk, corpus watched.
+    pub fn start_live(corpus: &Path) -> TestServer {
+        let index = tempfile::tempdir().unwrap();
+        let settings = profint::service::Settings {
+            corpus: corpus.to_path_buf(),
+            index: index.path().to_path_buf(),
+            load: profint::content::LoadOptions::default(),
+            rebuild: false,
+        };
+        let (service, _) = Service::start(settings, |_, _| {}).expect("service starts");
+        let service = Arc::new(service);
+        let watching = profint::watch::watch(service.clone()).expect("watching starts");
+        let mut server = Self::serve(service);
+        server._watching = Some(watching);
+        server._index = Some(index);
+        server
+    }
+
+    /// Ids found by a search, in order.
+    pub fn find(&self, q: &str, lang: &str) -> Vec<String> {
+        ids(&self.search(&[("q", q), ("lang", lang), ("per_page", "100")]))
+    }
+
+    pub fn total(&self) -> u64 {
+        self.search(&[("q", ""), ("per_page", "1")])["total"]
+            .as_u64()
+            .unwrap()
     }
 
     pub fn get(&self, path_and_query: &str) -> Response {
@@ -165,4 +198,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Polls `check` every 20 ms until it holds, failing after 10 s with `what`.
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(10) {
+        if check() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// A minimal valid case file.
+pub fn case_file(title: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ntype: case\ndomain: emploi\nsummary: \"{title}\"\n---\n## Situation\n{body}\n")
 }

@@ -1,0 +1,432 @@
+//! What is known of a content folder, kept between changes so that a change to a few files
+//! re-reads only those files: per-resource validation results, who owns which id, and the
+//! link lists needed to check links across the corpus.
+
+use super::domains::{parse_domains, parse_site, Domain, Site};
+use super::front_matter;
+use super::load::{
+    build_resource, content_files, group_files, key_of, read_file, relative, ParsedFile,
+};
+use super::{Corpus, LoadOptions, Problem, Resource, ResourceType};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A resource's facts that other resources' validation depends on.
+#[derive(Debug, Clone)]
+struct Entry {
+    id: String,
+    kind: ResourceType,
+    path: String,
+    recommendations: Vec<String>,
+    related: Vec<String>,
+    recommendations_line: Option<usize>,
+    related_line: Option<usize>,
+    hash: String,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    files: usize,
+    problems: Vec<Problem>,
+    /// A file of this resource is in error.
+    failed: bool,
+    entry: Option<Entry>,
+    /// The id it claims while another resource holds it.
+    blocked_id: Option<String>,
+}
+
+/// What a refresh asks of the index for one resource key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Index this version (it is new or its content changed).
+    Upsert(Box<Resource>),
+    /// The resource is gone (deleted, or now a draft): remove it.
+    Remove(String),
+    /// Its files are in error: keep whatever version the index has.
+    Keep(String),
+}
+
+pub struct CorpusState {
+    dir: PathBuf,
+    opts: LoadOptions,
+    pub site: Site,
+    pub domains: Vec<Domain>,
+    config_problems: Vec<Problem>,
+    walk_problems: Vec<Problem>,
+    groups: BTreeMap<String, Group>,
+    /// id → key of the resource that holds it.
+    owners: HashMap<String, String>,
+}
+
+impl CorpusState {
+    /// Reads the whole folder. Never fails: whatever goes wrong becomes a [`Problem`].
+    pub fn load(dir: &Path, opts: &LoadOptions) -> (CorpusState, Vec<Resource>) {
+        let mut state = CorpusState {
+            dir: dir.to_path_buf(),
+            opts: opts.clone(),
+            site: Site::default(),
+            domains: Vec::new(),
+            config_problems: Vec::new(),
+            walk_problems: Vec::new(),
+            groups: BTreeMap::new(),
+            owners: HashMap::new(),
+        };
+        if !dir.is_dir() {
+            state.config_problems.push(Problem::error(
+                dir.display().to_string(),
+                None,
+                "the content folder does not exist or is not a folder; pass --corpus DIR",
+            ));
+            return (state, Vec::new());
+        }
+        state.read_config();
+        let paths = content_files(dir, &mut state.walk_problems);
+        let mut by_key: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+        for path in paths {
+            if let Some(key) = key_of(&relative(dir, &path)) {
+                by_key.entry(key).or_default().push(path);
+            }
+        }
+        let mut read: Vec<(String, Vec<ParsedFile>, Vec<Problem>)> = by_key
+            .into_iter()
+            .map(|(key, paths)| {
+                let (files, errors) = state.read_paths(&paths);
+                (key, files, errors)
+            })
+            .collect();
+        // When two resources claim one id, the older keeps it: the newer file brought the conflict.
+        read.sort_by_cached_key(|(key, files, _)| {
+            (files.iter().map(|f| f.modified).max(), key.clone())
+        });
+        let mut resources = Vec::new();
+        for (key, files, errors) in read {
+            if let Some(resource) = state.evaluate(&key, files, errors) {
+                resources.push(resource);
+            }
+        }
+        resources.sort_by(|a, b| a.key.cmp(&b.key));
+        (state, resources)
+    }
+
+    fn read_config(&mut self) {
+        self.config_problems.clear();
+        let mut problems = Vec::new();
+        match std::fs::read_to_string(self.dir.join("domains.yaml")) {
+            Ok(text) => self.domains = parse_domains("domains.yaml", &text, &mut problems),
+            Err(err) => problems.push(Problem::error(
+                "domains.yaml",
+                None,
+                format!("cannot read the domains file ({err}); every corpus needs a domains.yaml listing the competence domains"),
+            )),
+        }
+        let site = self.dir.join("site.yaml");
+        self.site = Site::default();
+        if site.exists() {
+            match std::fs::read_to_string(&site) {
+                Ok(text) => self.site = parse_site("site.yaml", &text, &mut problems),
+                Err(err) => problems.push(Problem::error(
+                    "site.yaml",
+                    None,
+                    format!("cannot read the site file: {err}"),
+                )),
+            }
+        }
+        self.config_problems = problems;
+    }
+
+    fn read_paths(&self, paths: &[PathBuf]) -> (Vec<ParsedFile>, Vec<Problem>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            let rel = relative(&self.dir, path);
+            match read_file(path, &rel, &self.opts, self.site.default_lang) {
+                Ok(file) => files.push(file),
+                Err(problem) => errors.push(problem),
+            }
+        }
+        (files, errors)
+    }
+
+    /// Validates one resource from its files and records the result.
+    fn evaluate(
+        &mut self,
+        key: &str,
+        files: Vec<ParsedFile>,
+        errors: Vec<Problem>,
+    ) -> Option<Resource> {
+        if let Some(old) = self.groups.remove(key) {
+            if let Some(entry) = old.entry {
+                if self.owners.get(&entry.id).map(String::as_str) == Some(key) {
+                    self.owners.remove(&entry.id);
+                }
+            }
+        }
+        let mut group = Group {
+            files: files.len() + errors.len(),
+            failed: !errors.is_empty(),
+            problems: errors,
+            ..Group::default()
+        };
+        if group.files == 0 {
+            return None;
+        }
+        let before = group.problems.len();
+        let grouped = group_files(files, &mut group.problems);
+        if group.problems.len() > before {
+            group.failed = true;
+        }
+        let mut resource = None;
+        if let Some(files) = grouped.get(key) {
+            let default = self.site.default_lang;
+            let original_lang = if files.contains_key(&default) {
+                default
+            } else {
+                *files.keys().next().expect("groups are never empty")
+            };
+            let original = &files[&original_lang];
+            if !original.fm.draft {
+                let domain_ids: BTreeSet<&str> =
+                    self.domains.iter().map(|d| d.id.as_str()).collect();
+                let before = group.problems.len();
+                let built =
+                    build_resource(key, original_lang, files, &domain_ids, &mut group.problems);
+                if group.problems[before..].iter().any(Problem::is_error) {
+                    group.failed = true;
+                }
+                if let Some(r) = built {
+                    if r.translations.len() < files.len() {
+                        group.failed = true;
+                    }
+                    match self.owners.get(&r.id) {
+                        Some(owner) if owner != key => {
+                            let owner_path = self
+                                .groups
+                                .get(owner)
+                                .and_then(|g| g.entry.as_ref())
+                                .map_or(owner.clone(), |e| e.path.clone());
+                            group.problems.push(Problem::error(
+                                &original.rel,
+                                front_matter::line_of_key(&original.yaml, "id"),
+                                format!("id `{}` is already used by `{owner_path}`; ids must be unique, change one of them", r.id),
+                            ));
+                            group.failed = true;
+                            group.blocked_id = Some(r.id.clone());
+                        }
+                        _ => {
+                            self.owners.insert(r.id.clone(), key.to_string());
+                            group.entry = Some(Entry {
+                                id: r.id.clone(),
+                                kind: r.kind,
+                                path: original.rel.clone(),
+                                recommendations: r.recommendations.clone(),
+                                related: r.related.clone(),
+                                recommendations_line: front_matter::line_of_key(
+                                    &original.yaml,
+                                    "recommendations",
+                                ),
+                                related_line: front_matter::line_of_key(&original.yaml, "related"),
+                                hash: r.content_hash.clone(),
+                            });
+                            resource = Some(r);
+                        }
+                    }
+                }
+            }
+        }
+        self.groups.insert(key.to_string(), group);
+        resource
+    }
+
+    /// Re-reads the files behind `paths` (created, changed, deleted or renamed files and
+    /// folders, relative or absolute) and says what the index must do.
+    pub fn refresh(&mut self, paths: &[PathBuf]) -> Vec<Change> {
+        let mut keys = BTreeSet::new();
+        for path in paths {
+            let abs = if path.is_absolute() {
+                path.clone()
+            } else {
+                self.dir.join(path)
+            };
+            let rel = relative(&self.dir, &abs);
+            if abs.is_dir() {
+                let mut ignored = Vec::new();
+                for file in content_files(&abs, &mut ignored) {
+                    if let Some(key) = key_of(&relative(&self.dir, &file)) {
+                        keys.insert(key);
+                    }
+                }
+            }
+            if let Some(key) = key_of(&rel) {
+                keys.insert(key);
+            }
+            // A folder that disappeared: every resource under it.
+            let prefix = format!("{rel}/");
+            keys.extend(
+                self.groups
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix))
+                    .cloned(),
+            );
+        }
+        let mut changes = self.refresh_keys(&keys);
+        // Resources that were refused for an id now free get another chance.
+        let freed: BTreeSet<String> = self
+            .groups
+            .iter()
+            .filter(|(_, g)| {
+                g.blocked_id
+                    .as_ref()
+                    .is_some_and(|id| !self.owners.contains_key(id))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !freed.is_empty() {
+            changes.extend(self.refresh_keys(&freed));
+        }
+        changes
+    }
+
+    fn refresh_keys(&mut self, keys: &BTreeSet<String>) -> Vec<Change> {
+        let mut changes = Vec::new();
+        for key in keys {
+            let paths = self.files_of(key);
+            let old = self
+                .groups
+                .get(key)
+                .map(|g| (g.entry.as_ref().map(|e| e.hash.clone()), g.entry.is_some()));
+            let (files, errors) = self.read_paths(&paths);
+            let resource = self.evaluate(key, files, errors);
+            let group = self.groups.get(key);
+            let failed = group.is_some_and(|g| g.failed);
+            let (old_hash, was_published) = old.unwrap_or((None, false));
+            match resource {
+                Some(_) if failed && was_published => changes.push(Change::Keep(key.clone())),
+                Some(r) => {
+                    if old_hash.as_deref() != Some(r.content_hash.as_str()) {
+                        changes.push(Change::Upsert(Box::new(r)));
+                    }
+                }
+                None if failed => changes.push(Change::Keep(key.clone())),
+                None => {
+                    if group.is_some_and(|g| g.files == 0) {
+                        self.groups.remove(key);
+                    }
+                    changes.push(Change::Remove(key.clone()));
+                }
+            }
+        }
+        changes
+    }
+
+    /// The content files of a resource key, as they are on disk now.
+    fn files_of(&self, key: &str) -> Vec<PathBuf> {
+        let path = self.dir.join(key);
+        let (Some(parent), Some(slug)) = (path.parent(), path.file_name().and_then(|s| s.to_str()))
+        else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(parent) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().and_then(|s| s.to_str()).unwrap_or("");
+                !super::load::is_ignored_name(name)
+                    && key_of(&relative(&self.dir, p)).as_deref() == Some(key)
+                    && name.starts_with(slug)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Every problem: configuration, folders, files, and links across resources.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = self
+            .config_problems
+            .iter()
+            .chain(&self.walk_problems)
+            .chain(self.groups.values().flat_map(|g| &g.problems))
+            .cloned()
+            .collect();
+        let kinds: HashMap<&str, ResourceType> = self
+            .groups
+            .values()
+            .filter_map(|g| g.entry.as_ref())
+            .map(|e| (e.id.as_str(), e.kind))
+            .collect();
+        for e in self.groups.values().filter_map(|g| g.entry.as_ref()) {
+            for rec in &e.recommendations {
+                match kinds.get(rec.as_str()) {
+                    Some(ResourceType::Recommendation) => {}
+                    Some(other) => out.push(Problem::warning(
+                        &e.path,
+                        e.recommendations_line,
+                        format!("`{rec}` is a {}, not a recommendation; list it under `related:` instead", other.as_str()),
+                    )),
+                    None => out.push(Problem::warning(
+                        &e.path,
+                        e.recommendations_line,
+                        format!("unknown recommendation `{rec}`; check the id (recommendations have ids like R2.3)"),
+                    )),
+                }
+            }
+            for link in &e.related {
+                if link == &e.id {
+                    out.push(Problem::warning(
+                        &e.path,
+                        e.related_line,
+                        "a resource cannot be related to itself; remove its own id from `related:`",
+                    ));
+                } else if !kinds.contains_key(link.as_str()) {
+                    out.push(Problem::warning(
+                        &e.path,
+                        e.related_line,
+                        format!("unknown related resource `{link}`; use an id such as cases/rupture-de-parcours (path without language and .md)"),
+                    ));
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        out
+    }
+
+    /// Content files read.
+    pub fn files(&self) -> usize {
+        self.groups.values().map(|g| g.files).sum()
+    }
+
+    /// Resource keys with a file in error.
+    pub fn failed_keys(&self) -> BTreeSet<String> {
+        self.groups
+            .iter()
+            .filter(|(_, g)| g.failed)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// Reads the whole corpus at once (for `check`, `index` and start-up).
+pub fn load(dir: &Path, opts: &LoadOptions) -> Corpus {
+    let (state, resources) = CorpusState::load(dir, opts);
+    corpus_of(&state, resources)
+}
+
+/// The [`Corpus`] view of a state and its valid resources.
+pub fn corpus_of(state: &CorpusState, resources: Vec<Resource>) -> Corpus {
+    Corpus {
+        site: state.site.clone(),
+        domains: state.domains.clone(),
+        resources,
+        problems: state.problems(),
+        files: state.files(),
+        failed_keys: state.failed_keys(),
+    }
+}
