@@ -64,6 +64,11 @@ pub enum Command {
         #[command(flatten)]
         paths: Paths,
     },
+    /// Benchmarks (figures printed as medians and percentiles; see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
     /// Write a deterministic synthetic corpus (for benchmarks and crash tests).
     GenCorpus {
         /// Number of resources.
@@ -81,6 +86,19 @@ pub enum Command {
         /// Number of queries in queries.jsonl.
         #[arg(long, default_value_t = 200)]
         queries: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Time from a file write to the new text being returned by /api/search.
+    Freshness {
+        /// Corpus to copy and edit (the original is not touched).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Number of edits.
+        #[arg(long, default_value_t = 60)]
+        edits: usize,
     },
 }
 
@@ -148,6 +166,20 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             );
             Ok(if loaded.errors() > 0 { 1 } else { 0 })
         }
+        Command::Bench { which } => match which {
+            BenchCommand::Freshness { corpus, edits } => {
+                let times = crate::bench::freshness(&corpus, edits)?;
+                println!(
+                    "freshness over {} edits of {}: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+                    times.len(),
+                    corpus.display(),
+                    crate::bench::percentile(&times, 50.0),
+                    crate::bench::percentile(&times, 95.0),
+                    times.last().copied().unwrap_or(f64::NAN)
+                );
+                Ok(0)
+            }
+        },
         Command::GenCorpus {
             resources,
             out,

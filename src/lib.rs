@@ -4,6 +4,7 @@
 //! [`http`]. [`service`] holds what a running instance knows; [`cli`] drives it.
 
 pub mod analysis;
+pub mod bench;
 pub mod cli;
 pub mod content;
 pub mod error;
