@@ -27,18 +27,22 @@ fn tables() -> &'static HashMap<Lang, HashMap<String, String>> {
     })
 }
 
-/// The string `key` in `lang`.
-pub fn t(lang: Lang, key: &str) -> &'static str {
+/// The string `key` in `lang`, falling back to French; `None` when no file has it.
+pub fn t_opt(lang: Lang, key: &str) -> Option<&'static str> {
     let tables = tables();
     tables[&lang]
         .get(key)
         .or_else(|| tables[&Lang::Fr].get(key))
         .map(String::as_str)
-        .unwrap_or_else(|| {
-            tracing::warn!(key, "missing UI string");
-            // Leaking is bounded: keys are literals of the program.
-            Box::leak(key.to_string().into_boxed_str())
-        })
+}
+
+/// The string `key` in `lang`. Keys are literals of the program, all present in every file
+/// (a test checks it), so the fallback to the key itself only shows a programming slip.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    t_opt(lang, key).unwrap_or_else(|| {
+        tracing::warn!(key, "missing UI string");
+        "?"
+    })
 }
 
 /// Keys present in one language file and absent from another, for the completeness test.

@@ -13,6 +13,7 @@ pub mod http;
 pub mod i18n;
 pub mod index;
 pub mod lang;
+pub mod render;
 pub mod search;
 pub mod service;
 pub mod watch;

@@ -2,6 +2,7 @@
 //! over a real socket or in-process alike.
 
 mod api;
+mod pages;
 mod params;
 
 use crate::error::{ApiError, ErrorCode};
@@ -21,8 +22,35 @@ pub fn app(state: AppState) -> Router {
         .route("/api/status", get(api::status))
         .route("/api/resources/{id}", get(api::resource))
         .route("/api/resources/{id}/related", get(api::related))
-        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such page or endpoint") })
-        .with_state(state)
+        .route("/", get(pages::root))
+        .route("/opensearch.xml", get(pages::opensearch))
+        .route("/assets/{name}", get(pages::asset))
+        .route("/{lang}", get(pages::lang_root))
+        .route("/{lang}/", get(pages::home))
+        .route("/{lang}/search", get(pages::search_page))
+        .route("/{lang}/r/{*id}", get(pages::resource_page))
+        .route("/{lang}/domains/{domain}", get(pages::domain_page))
+        .fallback(fallback)
+        .with_state(state.clone())
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// JSON 404 under `/api/`, the HTML not-found page elsewhere.
+async fn fallback(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::new(
+            ErrorCode::NotFound,
+            "no such endpoint; see the README for the API",
+        )
+        .into_response()
+    } else {
+        let meta = state.meta();
+        pages::not_found(&meta, meta.site.default_lang)
+    }
 }
 
 /// Serves until ctrl-c or SIGTERM, letting requests in flight finish.

@@ -23,6 +23,8 @@ pub struct Faceted {
     pub total: usize,
     /// Best first, at most `limit` of them.
     pub top: Vec<(Score, DocAddress)>,
+    /// In browse mode: (type order, id, address), to be merged across segments in that order.
+    pub(super) browse_top: Vec<(u32, String, DocAddress)>,
     pub domain_counts: Vec<usize>,
     pub type_counts: [usize; 5],
     pub lang_counts: [usize; 4],
@@ -66,6 +68,10 @@ impl Ord for Ranked {
 
 pub struct FacetedSegment {
     segment: SegmentOrdinal,
+    ids: Option<StrColumn>,
+    /// Browse mode: the first (type, id ordinal) pairs. Term ordinals follow the ids' sort
+    /// order within a segment, so the best of each segment are found without reading text.
+    browse_heap: BinaryHeap<(u32, u64, DocId)>,
     domains: Option<StrColumn>,
     types: Option<StrColumn>,
     langs: Option<StrColumn>,
@@ -109,6 +115,7 @@ impl Collector for FacetedTop {
         let domains = fast.str("domain")?;
         let types = fast.str("type")?;
         let langs = fast.str("langs")?;
+        let ids = if self.browse { fast.str("id")? } else { None };
         let domain_map = ordinal_map(&domains, |d| {
             self.domain_ids
                 .iter()
@@ -119,6 +126,8 @@ impl Collector for FacetedTop {
         let lang_map = ordinal_map(&langs, |l| Lang::parse(l).map(|l| l.index() as u32))?;
         Ok(FacetedSegment {
             segment,
+            ids,
+            browse_heap: BinaryHeap::new(),
             domains,
             types,
             langs,
@@ -145,9 +154,11 @@ impl Collector for FacetedTop {
             domain_counts: vec![0; self.domain_ids.len()],
             ..Faceted::default()
         };
+        let mut browsed: Vec<(u32, String, DocAddress)> = Vec::new();
         for fruit in fruits {
             out.total += fruit.total;
             out.top.extend(fruit.top);
+            browsed.extend(fruit.browse_top);
             for (a, b) in out.domain_counts.iter_mut().zip(&fruit.domain_counts) {
                 *a += b;
             }
@@ -157,6 +168,15 @@ impl Collector for FacetedTop {
             for (a, b) in out.lang_counts.iter_mut().zip(&fruit.lang_counts) {
                 *a += b;
             }
+        }
+        if self.browse {
+            browsed.sort();
+            browsed.truncate(self.limit);
+            out.top = browsed
+                .into_iter()
+                .map(|(kind, _, doc)| (5.0 - kind as f32, doc))
+                .collect();
+            return Ok(out);
         }
         out.top.sort_by(|a, b| {
             Ranked {
@@ -218,12 +238,22 @@ impl SegmentCollector for FacetedSegment {
                 }
             }
         }
-        let score = if self.browse {
-            // Recommendations first, then modules, cases, tools, practices.
-            5.0 - kind.unwrap_or(4) as f32
-        } else {
-            score
-        };
+        if self.browse {
+            // Recommendations first, then modules, cases, tools, practices; by id within a type.
+            let ord = self
+                .ids
+                .as_ref()
+                .and_then(|c| c.term_ords(doc).next())
+                .unwrap_or(u64::MAX);
+            let key = (kind.unwrap_or(4), ord, doc);
+            if self.browse_heap.len() < self.limit {
+                self.browse_heap.push(key);
+            } else if self.browse_heap.peek().is_some_and(|worst| key < *worst) {
+                self.browse_heap.pop();
+                self.browse_heap.push(key);
+            }
+            return;
+        }
         let ranked = Ranked {
             score,
             doc: DocAddress::new(self.segment, doc),
@@ -241,6 +271,15 @@ impl SegmentCollector for FacetedSegment {
     fn harvest(self) -> Faceted {
         let mut out = self.out;
         out.top = self.heap.into_iter().map(|r| (r.score, r.doc)).collect();
+        let mut id = String::new();
+        for (kind, ord, doc) in self.browse_heap {
+            if let Some(col) = &self.ids {
+                if col.ord_to_str(ord, &mut id).unwrap_or(false) {
+                    out.browse_top
+                        .push((kind, id.clone(), DocAddress::new(self.segment, doc)));
+                }
+            }
+        }
         out
     }
 }

@@ -4,6 +4,7 @@
 mod collector;
 pub mod query;
 pub mod related;
+pub mod spelling;
 pub mod suggest;
 
 use crate::content::{Domain, Resource, ResourceType};

@@ -4,6 +4,9 @@
 mod analysis;
 mod api;
 mod bad_content;
+mod browser;
 mod cli;
+mod pages;
 mod support;
 mod watch;
+mod webdriver;

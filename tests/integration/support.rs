@@ -216,3 +216,9 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 pub fn case_file(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\ntype: case\ndomain: emploi\nsummary: \"{title}\"\n---\n## Situation\n{body}\n")
 }
+
+/// The bundled corpus, served once for the tests that read it.
+pub fn bundled() -> &'static TestServer {
+    static SERVER: std::sync::OnceLock<TestServer> = std::sync::OnceLock::new();
+    SERVER.get_or_init(|| TestServer::start(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")))
+}

@@ -1,0 +1,307 @@
+//! Page handlers: they gather what a page shows from the search layer and hand it to
+//! `render`. Unknown languages, resources and domains get the HTML not-found page.
+
+use super::AppState;
+use crate::content::ResourceType;
+use crate::i18n::t;
+use crate::lang::Lang;
+use crate::render::{self, pages, Chrome};
+use crate::search::{self, related, spelling, SearchRequest};
+use crate::service::Meta;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+
+fn page(markup: Markup) -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        axum::response::Html(markup.into_string()),
+    )
+        .into_response()
+}
+
+fn chrome<'a>(
+    lang: Lang,
+    meta: &'a Meta,
+    title: String,
+    path_in: &'a dyn Fn(Lang) -> String,
+    body_class: &'static str,
+) -> Chrome<'a> {
+    Chrome {
+        lang,
+        meta,
+        title,
+        path_in,
+        body_class,
+    }
+}
+
+/// The not-found page, in `lang` when known.
+pub fn not_found(meta: &Meta, lang: Lang) -> Response {
+    let path_in = |l: Lang| format!("/{}/", l.code());
+    let c = chrome(
+        lang,
+        meta,
+        t(lang, "notfound.title").to_string(),
+        &path_in,
+        "",
+    );
+    (StatusCode::NOT_FOUND, page(pages::not_found(&c))).into_response()
+}
+
+/// A language of the site, from the first path segment.
+fn parse_lang(state: &AppState, code: &str) -> Option<Lang> {
+    Lang::parse(code).filter(|l| state.meta().site.languages.contains(l))
+}
+
+fn unknown_lang(state: &AppState) -> Response {
+    let meta = state.meta();
+    not_found(&meta, meta.site.default_lang)
+}
+
+/// `/`: the visitor's language from Accept-Language, else the site default.
+pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
+    let meta = state.meta();
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let lang = preferred(accept, &meta.site.languages).unwrap_or(meta.site.default_lang);
+    Redirect::to(&format!("/{}/", lang.code()))
+}
+
+/// The best supported language of an Accept-Language header, honouring q-values.
+pub fn preferred(accept: &str, supported: &[Lang]) -> Option<Lang> {
+    let mut ranked: Vec<(f32, usize, Lang)> = Vec::new();
+    for (i, part) in accept.split(',').enumerate() {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|v| v.parse::<f32>().ok())
+            })
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(lang) = Lang::parse(primary).filter(|l| supported.contains(l)) {
+            if q > 0.0 {
+                ranked.push((q, i, lang));
+            }
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.first().map(|r| r.2)
+}
+
+pub async fn lang_root(Path(code): Path<String>) -> Redirect {
+    Redirect::permanent(&format!("/{code}/"))
+}
+
+pub async fn home(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let Some(lang) = parse_lang(&state, &code) else {
+        return unknown_lang(&state);
+    };
+    let meta = state.meta();
+    let browse = match search::search(&state.index, &meta.domains, &SearchRequest::new("", lang)) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let path_in = |l: Lang| format!("/{}/", l.code());
+    let title = t(lang, "breadcrumb.home").to_string();
+    page(pages::home(
+        &chrome(lang, &meta, title, &path_in, "home"),
+        &browse,
+    ))
+}
+
+pub async fn search_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let Some(lang) = parse_lang(&state, &code) else {
+        return unknown_lang(&state);
+    };
+    let meta = state.meta();
+    let params = super::params::Params::parse(raw.as_deref());
+    let q: String = params
+        .get("q")
+        .unwrap_or("")
+        .chars()
+        .take(search::MAX_QUERY_CHARS)
+        .collect();
+    // Pages are forgiving where the API is strict: unknown filter values are dropped.
+    let domains: Vec<String> = params
+        .all("domain")
+        .into_iter()
+        .filter(|d| meta.domains.iter().any(|x| &x.id == d))
+        .collect();
+    let types: Vec<ResourceType> = params
+        .all("type")
+        .iter()
+        .filter_map(|t| ResourceType::parse(t))
+        .collect();
+    let req = SearchRequest {
+        q: q.clone(),
+        lang,
+        domains,
+        types,
+        page: params.number("page", 1, search::MAX_DEPTH).unwrap_or(1),
+        per_page: 10,
+    };
+    let answer = match search::search(&state.index, &meta.domains, &req) {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    let did_you_mean = if !q.trim().is_empty() && answer.total < 3 {
+        spelling::did_you_mean(&state.index, lang, &q)
+    } else {
+        None
+    };
+    let path_in = |l: Lang| pages::search_url(l, &req.q, &req.domains, &req.types, req.page);
+    let title = if q.is_empty() {
+        t(lang, "search.title").to_string()
+    } else {
+        format!("{q} – {}", t(lang, "search.title"))
+    };
+    page(pages::search(
+        &chrome(lang, &meta, title, &path_in, "searching"),
+        &req,
+        &answer,
+        did_you_mean.as_deref(),
+        None,
+    ))
+}
+
+pub async fn resource_page(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
+    let Some(lang) = parse_lang(&state, &code) else {
+        return unknown_lang(&state);
+    };
+    let meta = state.meta();
+    let searcher = state.index.searcher();
+    let resource = match state.index.find(&searcher, &id) {
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found(&meta, lang),
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let mut recommendations = Vec::new();
+    for rec in &resource.recommendations {
+        if let Ok(Some(r)) = state.index.find(&searcher, rec) {
+            recommendations.push((r.id.clone(), r.version(lang).1.title.clone()));
+        }
+    }
+    let related = match related::related(&state.index, &resource, lang, 5) {
+        Ok(r) => r,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let title = resource.version(lang).1.title.clone();
+    let rid = resource.id.clone();
+    let path_in = move |l: Lang| format!("/{}/r/{rid}", l.code());
+    page(pages::resource(
+        &chrome(lang, &meta, title, &path_in, "reading"),
+        &resource,
+        &recommendations,
+        &related,
+    ))
+}
+
+pub async fn domain_page(
+    State(state): State<AppState>,
+    Path((code, domain)): Path<(String, String)>,
+) -> Response {
+    let Some(lang) = parse_lang(&state, &code) else {
+        return unknown_lang(&state);
+    };
+    let meta = state.meta();
+    let Some(d) = meta.domains.iter().find(|x| x.id == domain) else {
+        return not_found(&meta, lang);
+    };
+    let mut groups = Vec::new();
+    for kind in ResourceType::ALL {
+        let mut req = SearchRequest::new("", lang);
+        req.domains = vec![d.id.clone()];
+        req.types = vec![kind];
+        req.per_page = 50;
+        match search::search(&state.index, &meta.domains, &req) {
+            Ok(a) => groups.push((kind, a.hits, a.total)),
+            Err(e) => return e.into_response(),
+        }
+    }
+    let did = d.id.clone();
+    let path_in = move |l: Lang| format!("/{}/domains/{did}", l.code());
+    page(pages::domain(
+        &chrome(lang, &meta, d.label(lang).to_string(), &path_in, "domain"),
+        d,
+        &groups,
+    ))
+}
+
+pub async fn asset(Path(name): Path<String>) -> Response {
+    match render::assets::lookup(&name) {
+        Some((kind, body)) => (
+            [
+                (header::CONTENT_TYPE, kind),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+    }
+}
+
+pub async fn opensearch(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let meta = state.meta();
+    let params = super::params::Params::parse(raw.as_deref());
+    let lang = params
+        .lang(meta.site.default_lang)
+        .unwrap_or(meta.site.default_lang);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let host: String = host
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
+        .collect();
+    let base = format!("http://{host}");
+    let title = if meta.site.title.is_empty() {
+        t(lang, "site.title")
+    } else {
+        meta.site.title(lang)
+    };
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+  <ShortName>{}</ShortName>
+  <Description>{}</Description>
+  <InputEncoding>UTF-8</InputEncoding>
+  <Language>{}</Language>
+  <Url type="text/html" method="get" template="{base}/{}/search?q={{searchTerms}}"/>
+  <Url type="application/x-suggestions+json" template="{base}/api/suggest?lang={}&amp;format=opensearch&amp;q={{searchTerms}}"/>
+</OpenSearchDescription>
+"#,
+        search::escape_html(title),
+        search::escape_html(t(lang, "opensearch.description")),
+        lang.code(),
+        lang.code(),
+        lang.code()
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/opensearchdescription+xml; charset=utf-8",
+        )],
+        xml,
+    )
+        .into_response()
+}

@@ -1,0 +1,184 @@
+//! Server-rendered pages (maud). Everything a page shows comes from the search layer and
+//! the UI strings of `views/i18n`; pages work without JavaScript, and `views/app.js` only
+//! enhances them.
+
+pub mod assets;
+pub mod pages;
+
+use crate::content::{Domain, ResourceType};
+use crate::i18n::t;
+use crate::lang::Lang;
+use crate::search::Hit;
+use crate::service::Meta;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// What every page needs besides its content.
+pub struct Chrome<'a> {
+    pub lang: Lang,
+    pub meta: &'a Meta,
+    pub title: String,
+    /// The same page in another language (for the language switcher and `hreflang`).
+    pub path_in: &'a dyn Fn(Lang) -> String,
+    /// Extra class on `<body>`, e.g. to style the search page.
+    pub body_class: &'static str,
+}
+
+/// `{name}` placeholders filled in a UI string.
+pub fn fmt(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+pub fn layout(c: &Chrome, main: Markup) -> Markup {
+    let lang = c.lang;
+    let site_title = c.meta.site.title(lang).to_string();
+    let site_title = if c.meta.site.title.is_empty() {
+        t(lang, "site.title").to_string()
+    } else {
+        site_title
+    };
+    let a = assets::urls();
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (c.title) " · " (site_title) }
+                meta name="description" content=(t(lang, "site.tagline"));
+                link rel="stylesheet" href=(a.css);
+                link rel="search" type="application/opensearchdescription+xml" title=(site_title) href={ "/opensearch.xml?lang=" (lang.code()) };
+                @for other in &c.meta.site.languages {
+                    link rel="alternate" hreflang=(other.code()) href=((c.path_in)(*other));
+                }
+                script src=(a.js) defer {}
+            }
+            body class=(c.body_class) {
+                a.skip href="#main" { (t(lang, "skip")) }
+                header.site {
+                    div.bar {
+                        a.brand href={ "/" (lang.code()) "/" } {
+                            span.logo aria-hidden="true" { "P" }
+                            span { (site_title) }
+                        }
+                        nav aria-label=(t(lang, "lang.label")) .langs {
+                            ul {
+                                @for other in &c.meta.site.languages {
+                                    li {
+                                        @if *other == lang {
+                                            span aria-current="true" lang=(other.code()) { (other.code().to_uppercase()) }
+                                        } @else {
+                                            a href=((c.path_in)(*other)) lang=(other.code()) hreflang=(other.code()) title=(other.native_name()) {
+                                                (other.code().to_uppercase())
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" { (main) }
+                footer.site {
+                    p { (t(lang, "footer.text")) }
+                    p {
+                        a href={ "/" (lang.code()) "/search" } { (t(lang, "search.all")) }
+                        " · "
+                        a href="/widget" { (t(lang, "nav.widget")) }
+                        " · "
+                        a href={ "/api/search?lang=" (lang.code()) "&q=" } { (t(lang, "footer.api")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The search form; `large` on the home page.
+pub fn search_form(lang: Lang, q: &str, large: bool, hidden: &[(&str, &str)]) -> Markup {
+    html! {
+        form.search.large[large] role="search" action={ "/" (lang.code()) "/search" } method="get" {
+            label for="q" { (t(lang, "search.label")) }
+            div.field {
+                input #q type="search" name="q" value=(q) placeholder=(t(lang, "search.placeholder"))
+                    autocomplete="off" spellcheck="true" maxlength="1000"
+                    data-suggest={ "/api/suggest?lang=" (lang.code()) };
+                button type="submit" { (t(lang, "search.button")) }
+            }
+            @for (k, v) in hidden {
+                input type="hidden" name=(k) value=(v);
+            }
+        }
+    }
+}
+
+pub fn domain_of<'a>(domains: &'a [Domain], id: &str) -> Option<&'a Domain> {
+    domains.iter().find(|d| d.id == id)
+}
+
+/// A domain shown as its colour and its name: colour is never the only signal.
+pub fn domain_badge(domains: &[Domain], id: &str, lang: Lang) -> Markup {
+    match domain_of(domains, id) {
+        Some(d) => html! {
+            a.domain href={ "/" (lang.code()) "/domains/" (d.id) } style={ "--dc:" (d.color) } {
+                span.dot aria-hidden="true" {} (d.label(lang))
+            }
+        },
+        None => html! { span.domain { (id) } },
+    }
+}
+
+pub fn type_label(lang: Lang, kind: ResourceType) -> &'static str {
+    t(lang, &format!("type.{}", kind.as_str()))
+}
+
+pub fn fallback_notice(lang: Lang, shown: Lang) -> Markup {
+    html! {
+        span.fallback lang=(lang.code()) {
+            (fmt(t(lang, "fallback.notice"), &[("lang", t(lang, &format!("langname.{}", shown.code())))]))
+        }
+    }
+}
+
+/// One result in a list.
+pub fn hit_card(hit: &Hit, lang: Lang, domains: &[Domain], heading: &str) -> Markup {
+    let color = domain_of(domains, &hit.domain).map_or("#666", |d| d.color.as_str());
+    html! {
+        article.hit style={ "--dc:" (color) } {
+            div.meta {
+                span.type { (type_label(lang, hit.kind)) }
+                (domain_badge(domains, &hit.domain, lang))
+                span.langs {
+                    @for l in &hit.translations {
+                        abbr.lang.current[*l == hit.lang] lang=(l.code()) title=(l.native_name()) { (l.code().to_uppercase()) }
+                    }
+                }
+            }
+            @if heading == "h2" {
+                h2 { a href=(hit.url) lang=(hit.lang.code()) { (hit.title) } }
+            } @else {
+                h3 { a href=(hit.url) lang=(hit.lang.code()) { (hit.title) } }
+            }
+            @if hit.fallback { p { (fallback_notice(lang, hit.lang)) } }
+            @if !hit.snippet.is_empty() {
+                p.snippet lang=(hit.lang.code()) { (PreEscaped(&hit.snippet)) }
+            }
+        }
+    }
+}
+
+/// A country named in the corpus (in French, the language of the originals) in `lang`;
+/// "Belgique et France" becomes "Belgium and France".
+pub fn country(lang: Lang, name: &str) -> String {
+    name.split(" et ")
+        .map(|c| {
+            crate::i18n::t_opt(lang, &format!("country.{}", c.trim()))
+                .unwrap_or(c.trim())
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(&format!(" {} ", t(lang, "word.and")))
+}

@@ -1,0 +1,220 @@
+//! Every page over HTTP: status, language, key elements, escaping, caching, weight.
+
+use super::support::{fixture, get_with_headers, TestServer};
+use std::sync::OnceLock;
+
+fn server() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(|| TestServer::start(&fixture("basic/corpus")))
+}
+
+fn page(path: &str) -> String {
+    let r = server().get(path);
+    assert_eq!(r.status, 200, "{path}");
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{path}: {}",
+        r.content_type
+    );
+    r.text
+}
+
+#[test]
+fn root_redirects_by_accept_language() {
+    let s = server();
+    for (accept, to) in [
+        ("sv-SE,sv;q=0.9,en;q=0.8", "/sv/"),
+        ("de-DE,de;q=0.9,it;q=0.5", "/it/"),
+        ("en;q=0.2,fr;q=0.9", "/fr/"),
+        ("de", "/fr/"),
+        ("", "/fr/"),
+    ] {
+        let r = get_with_headers(&format!("{}/", s.base), &[("Accept-Language", accept)]);
+        assert_eq!(r.status, 303, "{accept}");
+        assert_eq!(r.header("location"), Some(to), "{accept}");
+    }
+}
+
+#[test]
+fn every_page_exists_in_every_language_with_its_lang_attribute() {
+    for lang in ["fr", "en", "it", "sv"] {
+        for path in [
+            format!("/{lang}/"),
+            format!("/{lang}/search"),
+            format!("/{lang}/search?q=interpr%C3%A8te"),
+            format!("/{lang}/r/cases/rupture-de-parcours"),
+            format!("/{lang}/r/R2.1"),
+            format!("/{lang}/domains/langue"),
+        ] {
+            let html = page(&path);
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+            assert!(
+                html.contains("class=\"skip\" href=\"#main\""),
+                "{path}: skip link"
+            );
+            assert!(html.contains("<main id=\"main\""), "{path}");
+            assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
+            // The language switcher keeps the current page.
+            let here = path.trim_start_matches(&format!("/{lang}"));
+            let other = if lang == "fr" { "en" } else { "fr" };
+            let switch = format!("href=\"/{other}{here}\"");
+            assert!(html.contains(&switch), "{path}: switcher lacks {switch}");
+        }
+    }
+}
+
+#[test]
+fn home_shows_domains_with_counts_types_and_how_to_use() {
+    let html = page("/en/");
+    assert!(html.contains("Reception and diagnosis"));
+    assert!(html.contains("--dc:#2563a8"), "domain colour");
+    assert!(html.contains("4 resources"), "domain count");
+    assert!(html.contains("Pedagogical cases"), "type counts");
+    assert!(html.contains("How to use the platform"));
+    assert!(html.contains("placeholder=\"Describe a situation"));
+}
+
+#[test]
+fn search_page_has_facets_chips_results_and_pagination() {
+    let html = page("/fr/search?q=interpr%C3%A8te&domain=langue&type=tool");
+    assert!(html.contains("type=\"checkbox\" name=\"domain\" value=\"langue\" checked"));
+    assert!(html.contains("class=\"chip\""));
+    assert!(html.contains("Checklist pour travailler avec un"));
+    assert!(html.contains("<mark>"), "highlighted snippet");
+    let html = page("/fr/search");
+    assert!(html.contains("10 résultats"));
+    let r = super::support::bundled().get("/fr/search?page=2");
+    assert!(
+        r.text.contains("aria-current=\"page\">2<"),
+        "page 2 is current"
+    );
+    assert!(
+        r.text.contains("rel=\"prev\" href=\"/fr/search\"")
+            && r.text.contains("rel=\"next\" href=\"/fr/search?page=3\"")
+    );
+    // Fallback: a French-only resource seen from Swedish carries a visible notice.
+    let html = page("/sv/search?q=grille+entretien");
+    assert!(html.contains("class=\"fallback\""), "fallback notice");
+}
+
+#[test]
+fn empty_results_offer_did_you_mean_and_filter_removal() {
+    let html = page("/fr/search?q=interpr%C3%A9ten&type=practice");
+    assert!(html.contains("Vouliez-vous dire"), "did you mean");
+    assert!(
+        html.contains("interprète"),
+        "the correction comes from the index"
+    );
+    assert!(
+        html.contains("retirant un filtre"),
+        "suggests removing a filter"
+    );
+}
+
+#[test]
+fn queries_and_content_are_escaped() {
+    let html = page("/fr/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "query reflected unescaped"
+    );
+    assert!(html.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn resource_page_shows_everything_a_reader_needs() {
+    let html = page("/en/r/cases/rupture-de-parcours");
+    assert!(html.contains("A young refugee drops out of training"));
+    assert!(html.contains("Mission locale"), "organisation");
+    assert!(
+        html.contains("href=\"/fr/r/cases/rupture-de-parcours\""),
+        "translation link"
+    );
+    assert!(html.contains("Recommendations illustrated") && html.contains("R1.1"));
+    assert!(html.contains("id=\"rel-cases\"") && html.contains("id=\"rel-tools\""));
+    assert!(html.contains("Grille d"), "related tool, in its original");
+    assert!(html.contains("class=\"why\""), "reason in small print");
+    assert!(
+        html.contains("aria-label=\"Breadcrumb\"") && html.contains("href=\"/en/domains/emploi\"")
+    );
+    let fallback = page("/sv/r/tools/grille-entretien");
+    assert!(fallback.contains("class=\"fallback\""));
+}
+
+#[test]
+fn domain_page_lists_recommendations_then_resources_by_type() {
+    let html = page("/fr/domains/accueil");
+    let rec = html
+        .find("Les recommandations du domaine")
+        .expect("recommendations section");
+    let tools = html.find("Outils").expect("tools section");
+    assert!(rec < tools);
+    assert!(html.contains("Accueillir rapidement"));
+}
+
+#[test]
+fn unknown_pages_are_html_404s() {
+    for path in [
+        "/xx/",
+        "/fr/r/no/such",
+        "/fr/domains/nowhere",
+        "/nothing/here/at/all",
+        "/fr/r/../../etc/passwd",
+    ] {
+        let r = server().get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.content_type.starts_with("text/html"), "{path}");
+    }
+}
+
+#[test]
+fn assets_are_hashed_and_cached_and_pages_stay_light() {
+    let s = server();
+    let html = page("/fr/search?q=formation");
+    let css = html
+        .split("href=\"/assets/style.")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let js = html
+        .split("src=\"/assets/app.")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let mut total = html.len();
+    for path in [format!("/assets/style.{css}"), format!("/assets/app.{js}")] {
+        let r = s.get(&path);
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        total += r.text.len();
+    }
+    assert!(
+        total <= 60 * 1024,
+        "search page with CSS and JS weighs {total} bytes (budget 60 KB)"
+    );
+    assert_eq!(s.get("/assets/style.0000.css").status, 404);
+}
+
+#[test]
+fn opensearch_description() {
+    let r = server().get("/opensearch.xml?lang=it");
+    assert_eq!(r.status, 200);
+    assert!(r.text.contains("<OpenSearchDescription"));
+    assert!(r.text.contains("/it/search?q={searchTerms}"));
+}
+
+#[test]
+fn ui_strings_come_from_views_in_every_language() {
+    assert_eq!(profint::i18n::missing_keys(), vec![]);
+    assert!(
+        page("/it/").contains("Come usare la piattaforma") || page("/it/").contains("piattaforma")
+    );
+    assert!(page("/sv/search").contains("Sök"));
+}
