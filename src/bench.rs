@@ -70,7 +70,7 @@ pub fn start_server(
                 .expect("bind loopback");
             tx.send(listener.local_addr().expect("address"))
                 .expect("send address");
-            axum::serve(listener, crate::http::app(state))
+            axum::serve(listener, crate::http::app(state, Default::default()))
                 .await
                 .expect("serve");
         });

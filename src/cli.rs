@@ -1,6 +1,9 @@
-//! Command line: `profint serve | index | check | search`, with env fallbacks for each flag.
+//! Command line: `profint serve | index | check | search | bench | gen-corpus`. Each setting
+//! comes from its flag, else its environment variable, else `profint.toml`, else its default.
 
+use crate::config::FileConfig;
 use crate::content::{self, LoadOptions};
+use crate::http::HttpOptions;
 use crate::lang::Lang;
 use crate::search::{self, SearchRequest};
 use crate::service::{Service, Settings};
@@ -17,6 +20,9 @@ use std::time::Instant;
     about = "Search service for the PROFINT professionalisation platform"
 )]
 pub struct Cli {
+    /// Configuration file (default: profint.toml in the current folder, if present).
+    #[arg(long, global = true, env = "PROFINT_CONFIG")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -27,9 +33,17 @@ pub enum Command {
     Serve {
         #[command(flatten)]
         paths: Paths,
-        /// Address to listen on.
-        #[arg(long, env = "PROFINT_ADDR", default_value = "127.0.0.1:8080")]
-        addr: String,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "PROFINT_ADDR")]
+        addr: Option<String>,
+        /// A partner origin allowed to call the API from a browser and to frame /embed
+        /// (repeatable; env: comma-separated) [default: any origin, no credentials].
+        #[arg(
+            long = "allowed-origin",
+            env = "PROFINT_ALLOWED_ORIGINS",
+            value_delimiter = ','
+        )]
+        allowed_origins: Vec<String>,
     },
     /// Build the index, or bring it up to date with the corpus, and exit.
     Index {
@@ -38,12 +52,8 @@ pub enum Command {
     },
     /// Validate the corpus: print every problem; exit 1 if there are errors.
     Check {
-        /// Content folder.
-        #[arg(long, env = "PROFINT_CORPUS", default_value = "corpus")]
-        corpus: PathBuf,
-        /// Largest content file accepted, in bytes.
-        #[arg(long, env = "PROFINT_MAX_FILE_BYTES", default_value_t = LoadOptions::default().max_file_bytes)]
-        max_file_bytes: u64,
+        #[command(flatten)]
+        paths: Paths,
     },
     /// Search from the terminal (brings the index up to date first).
     Search {
@@ -104,27 +114,38 @@ pub enum BenchCommand {
 
 #[derive(Args, Debug, Clone)]
 pub struct Paths {
-    /// Content folder.
-    #[arg(long, env = "PROFINT_CORPUS", default_value = "corpus")]
-    pub corpus: PathBuf,
-    /// Index folder.
-    #[arg(long, env = "PROFINT_INDEX", default_value = "index")]
-    pub index: PathBuf,
+    /// Content folder [default: corpus].
+    #[arg(long, env = "PROFINT_CORPUS")]
+    pub corpus: Option<PathBuf>,
+    /// Index folder [default: index].
+    #[arg(long, env = "PROFINT_INDEX")]
+    pub index: Option<PathBuf>,
     /// Throw the index away and build it again from the corpus.
     #[arg(long)]
     pub rebuild: bool,
-    /// Largest content file accepted, in bytes.
-    #[arg(long, env = "PROFINT_MAX_FILE_BYTES", default_value_t = LoadOptions::default().max_file_bytes)]
-    pub max_file_bytes: u64,
+    /// Largest content file accepted, in bytes [default: 2 MiB].
+    #[arg(long, env = "PROFINT_MAX_FILE_BYTES")]
+    pub max_file_bytes: Option<u64>,
 }
 
 impl Paths {
-    fn settings(&self) -> Settings {
+    fn settings(&self, file: &FileConfig) -> Settings {
         Settings {
-            corpus: self.corpus.clone(),
-            index: self.index.clone(),
+            corpus: self
+                .corpus
+                .clone()
+                .or(file.corpus.clone())
+                .unwrap_or_else(|| "corpus".into()),
+            index: self
+                .index
+                .clone()
+                .or(file.index.clone())
+                .unwrap_or_else(|| "index".into()),
             load: LoadOptions {
-                max_file_bytes: self.max_file_bytes,
+                max_file_bytes: self
+                    .max_file_bytes
+                    .or(file.max_file_bytes)
+                    .unwrap_or(LoadOptions::default().max_file_bytes),
             },
             rebuild: self.rebuild,
         }
@@ -133,27 +154,47 @@ impl Paths {
 
 /// Runs a command; the process exit code is the returned value.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let file = FileConfig::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Serve { paths, addr } => {
-            let (service, report) = start(&paths, false)?;
+        Command::Serve {
+            paths,
+            addr,
+            allowed_origins,
+        } => {
+            let addr = addr
+                .or(file.addr.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let defaults = HttpOptions::default();
+            let options = HttpOptions {
+                allowed_origins: if allowed_origins.is_empty() {
+                    file.allowed_origins.clone().unwrap_or_default()
+                } else {
+                    allowed_origins
+                },
+                request_timeout: file
+                    .request_timeout_secs
+                    .map_or(defaults.request_timeout, std::time::Duration::from_secs),
+                max_concurrent_requests: file
+                    .max_concurrent_requests
+                    .unwrap_or(defaults.max_concurrent_requests),
+            };
+            let (service, report) = start(&paths.settings(&file), false)?;
             tracing::info!(?report, "index up to date");
             let service = Arc::new(service);
             let _watching = crate::watch::watch(service.clone())?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(crate::http::serve(service.clone(), &addr))?;
+            runtime.block_on(crate::http::serve(service.clone(), &addr, options))?;
             service.close()?;
             Ok(0)
         }
         Command::Index { paths } => {
-            let (service, _) = start(&paths, true)?;
+            let (service, _) = start(&paths.settings(&file), true)?;
             service.close()?;
             Ok(0)
         }
-        Command::Check {
-            corpus,
-            max_file_bytes,
-        } => {
-            let loaded = content::load(&corpus, &LoadOptions { max_file_bytes });
+        Command::Check { paths } => {
+            let settings = paths.settings(&file);
+            let loaded = content::load(&settings.corpus, &settings.load);
             for p in &loaded.problems {
                 println!("{p}");
             }
@@ -215,7 +256,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     crate::lang::known_codes()
                 )
             })?;
-            let (service, _) = start(&paths, false)?;
+            let (service, _) = start(&paths.settings(&file), false)?;
             let mut req = SearchRequest::new(&query, lang);
             req.domains = domain;
             req.per_page = limit.clamp(1, search::MAX_PER_PAGE);
@@ -248,13 +289,17 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     hit.id
                 );
             }
+            service.close()?;
             Ok(0)
         }
     }
 }
 
 /// Opens the service, with a progress bar on a terminal and a summary line when asked.
-fn start(paths: &Paths, summary: bool) -> anyhow::Result<(Service, crate::index::SyncReport)> {
+fn start(
+    settings: &Settings,
+    summary: bool,
+) -> anyhow::Result<(Service, crate::index::SyncReport)> {
     let started = Instant::now();
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
@@ -264,7 +309,7 @@ fn start(paths: &Paths, summary: bool) -> anyhow::Result<(Service, crate::index:
         )
         .expect("valid template"),
     );
-    let (service, report) = Service::start(paths.settings(), |done, total| {
+    let (service, report) = Service::start(settings.clone(), |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;

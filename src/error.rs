@@ -15,6 +15,7 @@ pub enum ErrorCode {
     DomainNotFound,
     NotFound,
     Overloaded,
+    Timeout,
     Internal,
 }
 
@@ -28,6 +29,7 @@ impl ErrorCode {
             ErrorCode::DomainNotFound => "domain_not_found",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Overloaded => "overloaded",
+            ErrorCode::Timeout => "timeout",
             ErrorCode::Internal => "internal",
         }
     }
@@ -41,6 +43,7 @@ impl ErrorCode {
                 StatusCode::NOT_FOUND
             }
             ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Timeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

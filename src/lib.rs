@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod bench;
 pub mod cli;
+pub mod config;
 pub mod content;
 pub mod error;
 pub mod gen;

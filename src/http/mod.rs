@@ -1,38 +1,124 @@
-//! The HTTP service: `app(state)` builds the router apart from serving, so tests can drive it
-//! over a real socket or in-process alike.
+//! The HTTP service: `app(state, options)` builds the router apart from serving, so tests
+//! can drive it over a real socket or in-process alike.
 
 mod api;
 mod pages;
 mod params;
+mod security;
+mod widget;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Service;
+use axum::error_handling::HandleErrorLayer;
+use axum::http::{HeaderValue, Method};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub type AppState = Arc<Service>;
 
-pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+/// What the HTTP layer needs to know beyond the service state.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Partner origins allowed to call the API from browsers and to frame `/embed`; empty
+    /// means any origin (without credentials).
+    pub allowed_origins: Vec<String>,
+    /// A request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// Beyond this many requests in flight, new ones get 503 with Retry-After.
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            allowed_origins: Vec::new(),
+            request_timeout: Duration::from_secs(10),
+            max_concurrent_requests: 256,
+        }
+    }
+}
+
+fn cors(options: &HttpOptions) -> CorsLayer {
+    let origins = if options.allowed_origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            options
+                .allowed_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers([axum::http::header::CONTENT_TYPE, axum::http::header::ACCEPT])
+        .max_age(Duration::from_secs(3600))
+}
+
+pub fn app(state: AppState, options: HttpOptions) -> Router {
+    let options = Arc::new(options);
+    let api = Router::new()
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/domains", get(api::domains))
         .route("/api/status", get(api::status))
         .route("/api/resources/{id}", get(api::resource))
         .route("/api/resources/{id}/related", get(api::related))
+        .layer(cors(&options));
+    Router::new()
+        .merge(api)
+        .route("/healthz", get(|| async { "ok" }))
         .route("/", get(pages::root))
         .route("/opensearch.xml", get(pages::opensearch))
         .route("/assets/{name}", get(pages::asset))
+        .route("/widget.js", get(widget::script))
+        .route("/widget", get(widget::page))
+        .route("/embed", get(widget::embed))
         .route("/{lang}", get(pages::lang_root))
         .route("/{lang}/", get(pages::home))
         .route("/{lang}/search", get(pages::search_page))
         .route("/{lang}/r/{*id}", get(pages::resource_page))
         .route("/{lang}/domains/{domain}", get(pages::domain_page))
         .fallback(fallback)
-        .with_state(state.clone())
+        .with_state(state)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::Extension(options.clone()))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(options.max_concurrent_requests)
+                .timeout(options.request_timeout),
+        )
+}
+
+/// Answers requests refused by the load shedder (503) or cut by the timeout (408).
+async fn overloaded(err: tower::BoxError) -> axum::response::Response {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        let e = ApiError::new(
+            ErrorCode::Timeout,
+            "the request took too long; try a shorter query",
+        );
+        return e.into_response();
+    }
+    let mut response = ApiError::new(
+        ErrorCode::Overloaded,
+        "the service is busy; retry in a second",
+    )
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        HeaderValue::from_static("1"),
+    );
+    response
 }
 
 /// JSON 404 under `/api/`, the HTML not-found page elsewhere.
@@ -40,7 +126,6 @@ async fn fallback(
     axum::extract::State(state): axum::extract::State<AppState>,
     uri: axum::http::Uri,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
         ApiError::new(
             ErrorCode::NotFound,
@@ -54,14 +139,14 @@ async fn fallback(
 }
 
 /// Serves until ctrl-c or SIGTERM, letting requests in flight finish.
-pub async fn serve(state: AppState, addr: &str) -> anyhow::Result<()> {
+pub async fn serve(state: AppState, addr: &str, options: HttpOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         anyhow::anyhow!(
             "cannot listen on {addr}: {e}; is another server running there? pass --addr"
         )
     })?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state))
+    axum::serve(listener, app(state, options))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
@@ -84,5 +169,5 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down: finishing requests in flight");
 }

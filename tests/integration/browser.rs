@@ -6,7 +6,7 @@ use super::support::bundled;
 use super::webdriver::{Browser, ARROW_DOWN, ENTER};
 use std::path::PathBuf;
 
-fn shots() -> PathBuf {
+pub fn shots() -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
 }
 

@@ -10,3 +10,4 @@ mod pages;
 mod support;
 mod watch;
 mod webdriver;
+mod widget;

@@ -27,6 +27,11 @@ impl TestServer {
     }
 
     pub fn serve(service: Arc<Service>) -> TestServer {
+        Self::serve_with(service, profint::http::HttpOptions::default())
+    }
+
+    /// Serves with explicit HTTP options (allow-list, limits).
+    pub fn serve_with(service: Arc<Service>, options: profint::http::HttpOptions) -> TestServer {
         let (tx, rx) = std::sync::mpsc::channel();
         let state = service.clone();
         std::thread::spawn(move || {
@@ -38,7 +43,7 @@ impl TestServer {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, profint::http::app(state))
+                axum::serve(listener, profint::http::app(state, options))
                     .await
                     .unwrap();
             });
@@ -109,6 +114,8 @@ pub struct Response {
     pub content_type: String,
     pub headers: Vec<(String, String)>,
     pub text: String,
+    /// The body as received (still compressed when the server compressed it).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -156,17 +163,18 @@ pub fn get_with_headers(url: &str, headers: &[(&str, &str)]) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let text = resp
+    let bytes = resp
         .body_mut()
         .with_config()
         .limit(50 * 1024 * 1024)
-        .read_to_string()
+        .read_to_vec()
         .unwrap_or_default();
     Response {
         status,
         content_type,
         headers,
-        text,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 

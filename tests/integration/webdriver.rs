@@ -178,6 +178,32 @@ impl Browser {
         )
     }
 
+    /// Runs a script that returns one element, and gives its reference (reaches into
+    /// shadow roots, which CSS selectors from the page cannot).
+    pub fn exec_element(&self, script: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let v = self.exec(script);
+            if let Some(id) = v[ELEMENT].as_str() {
+                return id.to_string();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "script found no element: {script}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Switches into an iframe element, or back to the top page with `None`.
+    pub fn frame(&self, el: Option<&str>) {
+        let id = match el {
+            Some(el) => json!({ ELEMENT: el }),
+            None => Value::Null,
+        };
+        self.call("POST", "/frame", Some(json!({ "id": id })));
+    }
+
     /// Waits until `check` holds, failing after 10 s with `what`.
     pub fn wait(&self, what: &str, mut check: impl FnMut(&Browser) -> bool) {
         let started = Instant::now();
