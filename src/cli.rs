@@ -79,6 +79,11 @@ pub enum Command {
         #[command(subcommand)]
         which: BenchCommand,
     },
+    /// Measure ranking quality (nDCG@10, MAP@100, recall@100).
+    Eval {
+        #[command(subcommand)]
+        which: EvalCommand,
+    },
     /// Write a deterministic synthetic corpus (for benchmarks and crash tests).
     GenCorpus {
         /// Number of resources.
@@ -109,6 +114,40 @@ pub enum BenchCommand {
         /// Number of edits.
         #[arg(long, default_value_t = 60)]
         edits: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// The project's judged queries over a corpus (default: the bundled one).
+    Judged {
+        /// Judged query set.
+        #[arg(long, default_value = "eval/judged.yaml")]
+        set: PathBuf,
+        /// Corpus the judgments refer to.
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Also report the ranking without the vocabulary expansion, for comparison.
+        #[arg(long)]
+        ablation: bool,
+        /// Grid-search the title and phrase bonuses on this set (how the defaults were chosen).
+        #[arg(long)]
+        tune: bool,
+        /// Write the corpus (one document per language version), the queries, the qrels and
+        /// profint's run here, for the peer harness and eval.py.
+        #[arg(long)]
+        export: Option<PathBuf>,
+    },
+    /// An external judged collection (docs.jsonl, queries.jsonl, qrels.tsv), e.g. ../shared/bench/piaf.
+    Collection {
+        /// The collection's folder.
+        dir: PathBuf,
+        /// Its language.
+        #[arg(long)]
+        lang: String,
+        /// Write the run (query, doc, rank, score) here, for eval.py.
+        #[arg(long)]
+        run: Option<PathBuf>,
     },
 }
 
@@ -221,6 +260,98 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 Ok(0)
             }
         },
+        Command::Eval { which } => {
+            match which {
+                EvalCommand::Judged {
+                    set,
+                    corpus,
+                    ablation,
+                    tune,
+                    export,
+                } => {
+                    let service = Service::in_memory(&corpus)?;
+                    let meta = service.meta();
+                    if let Some(dir) = export {
+                        crate::eval::export_judged(&service, &corpus, &set, &dir)?;
+                        println!(
+                            "wrote docs.jsonl, queries.jsonl, qrels.tsv and profint.run to {}",
+                            dir.display()
+                        );
+                        return Ok(0);
+                    }
+                    if tune {
+                        println!(
+                            "title_bonus phrase_bonus  nDCG@10 all    fr     en     it     sv"
+                        );
+                        for title in [0.0, 0.25, 0.5, 1.0, 2.0] {
+                            for phrase in [0.0, 0.25, 0.5, 1.0] {
+                                let options = crate::search::query::Options {
+                                    title_bonus: title,
+                                    phrase_bonus: phrase,
+                                    ..crate::eval::eval_options()
+                                };
+                                let s = crate::eval::judged_scores(
+                                    &service.index,
+                                    meta.scope(),
+                                    &set,
+                                    options,
+                                )?;
+                                println!(
+                                    "{title:<11} {phrase:<12}  {:.4}  {:.4} {:.4} {:.4} {:.4}",
+                                    s["all"].ndcg10,
+                                    s["fr"].ndcg10,
+                                    s["en"].ndcg10,
+                                    s["it"].ndcg10,
+                                    s["sv"].ndcg10
+                                );
+                            }
+                        }
+                        return Ok(0);
+                    }
+                    let mut variants = vec![("profint", crate::eval::eval_options())];
+                    if ablation {
+                        variants.push((
+                            "without vocabulary",
+                            crate::search::query::Options {
+                                expand: false,
+                                ..crate::eval::eval_options()
+                            },
+                        ));
+                    }
+                    for (name, options) in variants {
+                        let scores = crate::eval::judged_scores(
+                            &service.index,
+                            meta.scope(),
+                            &set,
+                            options,
+                        )?;
+                        println!(
+                            "{name}: nDCG@10 by language ({} queries)",
+                            scores["all"].queries
+                        );
+                        for (lang, s) in &scores {
+                            println!("  {lang:<4} nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries)", s.ndcg10, s.map100, s.recall100, s.queries);
+                        }
+                    }
+                }
+                EvalCommand::Collection { dir, lang, run } => {
+                    let lang =
+                        Lang::parse(&lang).with_context(|| format!("unknown language `{lang}`"))?;
+                    let started = Instant::now();
+                    let s = crate::eval::collection(&dir, lang, run.as_deref())?;
+                    println!(
+                        "{}: nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries, {:.1} s)",
+                        dir.display(),
+                        s.ndcg10,
+                        s.map100,
+                        s.recall100,
+                        s.queries,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            Ok(0)
+        }
         Command::GenCorpus {
             resources,
             out,
@@ -267,7 +398,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 );
             }
             let meta = service.meta();
-            let answer = search::search(&service.index, &meta.domains, &req)
+            let answer = search::search(&service.index, meta.scope(), &req)
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             println!(
                 "{} results for «{}» ({}, {} ms)",

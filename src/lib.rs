@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod eval;
 pub mod gen;
 pub mod http;
 pub mod i18n;

@@ -42,10 +42,21 @@ pub struct LastChange {
 #[derive(Debug, Clone, Default)]
 pub struct Meta {
     pub site: Site,
+    pub vocabulary: std::sync::Arc<content::Vocabulary>,
     pub domains: Vec<Domain>,
     pub problems: Vec<StatusProblem>,
     pub files: usize,
     pub last_change: Option<LastChange>,
+}
+
+impl Meta {
+    /// What a search needs of these facts.
+    pub fn scope(&self) -> crate::search::Scope<'_> {
+        crate::search::Scope {
+            domains: &self.domains,
+            vocabulary: &self.vocabulary,
+        }
+    }
 }
 
 /// The single writer and the corpus state it keeps the index in step with.
@@ -122,7 +133,7 @@ impl Service {
         };
         let config_changed = paths.iter().any(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            matches!(name, "domains.yaml" | "site.yaml")
+            matches!(name, "domains.yaml" | "site.yaml" | "vocabulary.yaml")
                 && p.parent()
                     .is_some_and(|d| same_dir(d, &self.settings.corpus))
         });
@@ -205,6 +216,7 @@ impl Service {
             .collect();
         let meta = Meta {
             site: view.site,
+            vocabulary: view.vocabulary,
             domains: view.domains,
             problems,
             files: view.files,

@@ -7,12 +7,14 @@ mod load;
 mod markdown;
 mod problem;
 mod state;
+mod vocabulary;
 
 pub use domains::{Domain, Site};
 pub use load::{is_ignored_name, LoadOptions};
 pub use markdown::{plain_text, to_safe_html};
 pub use problem::{Problem, Severity};
 pub use state::{corpus_of, load, Change, CorpusState};
+pub use vocabulary::{Concept, Vocabulary};
 
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
@@ -127,6 +129,7 @@ impl Resource {
 #[derive(Debug, Default)]
 pub struct Corpus {
     pub site: Site,
+    pub vocabulary: std::sync::Arc<Vocabulary>,
     pub domains: Vec<Domain>,
     pub resources: Vec<Resource>,
     pub problems: Vec<Problem>,

@@ -51,6 +51,7 @@ pub struct CorpusState {
     opts: LoadOptions,
     pub site: Site,
     pub domains: Vec<Domain>,
+    pub vocabulary: std::sync::Arc<super::Vocabulary>,
     config_problems: Vec<Problem>,
     walk_problems: Vec<Problem>,
     groups: BTreeMap<String, Group>,
@@ -66,6 +67,7 @@ impl CorpusState {
             opts: opts.clone(),
             site: Site::default(),
             domains: Vec::new(),
+            vocabulary: Default::default(),
             config_problems: Vec::new(),
             walk_problems: Vec::new(),
             groups: BTreeMap::new(),
@@ -128,6 +130,21 @@ impl CorpusState {
                     "site.yaml",
                     None,
                     format!("cannot read the site file: {err}"),
+                )),
+            }
+        }
+        let vocabulary = self.dir.join("vocabulary.yaml");
+        self.vocabulary = Default::default();
+        if vocabulary.exists() {
+            match std::fs::read_to_string(&vocabulary) {
+                Ok(text) => {
+                    self.vocabulary =
+                        std::sync::Arc::new(super::Vocabulary::parse(&text, &mut problems))
+                }
+                Err(err) => problems.push(Problem::error(
+                    "vocabulary.yaml",
+                    None,
+                    format!("cannot read the vocabulary: {err}"),
                 )),
             }
         }
@@ -423,6 +440,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Corpus {
 pub fn corpus_of(state: &CorpusState, resources: Vec<Resource>) -> Corpus {
     Corpus {
         site: state.site.clone(),
+        vocabulary: state.vocabulary.clone(),
         domains: state.domains.clone(),
         resources,
         problems: state.problems(),

@@ -29,8 +29,9 @@ pub async fn search(
         types,
         page: params.number("page", 1, usize::MAX)?,
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
+        snippets: true,
     };
-    Ok(Json(search::search(&state.index, &meta.domains, &req)?))
+    Ok(Json(search::search(&state.index, meta.scope(), &req)?))
 }
 
 fn id_from(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
@@ -110,7 +111,7 @@ pub async fn suggest(
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
     let q = params.get("q").unwrap_or("");
-    let suggestions = suggest::suggest(&state.index, lang, q)?;
+    let suggestions = suggest::suggest(&state.index, &state.meta().vocabulary, lang, q)?;
     Ok(Json(
         json!({"query": q, "lang": lang, "suggestions": suggestions}),
     ))
@@ -123,7 +124,7 @@ pub async fn domains(
     let params = Params::parse(raw.as_deref());
     let meta = state.meta();
     let lang = params.lang(meta.site.default_lang)?;
-    let browse = search::search(&state.index, &meta.domains, &SearchRequest::new("", lang))?;
+    let browse = search::search(&state.index, meta.scope(), &SearchRequest::new("", lang))?;
     let domains: Vec<Value> = meta
         .domains
         .iter()

@@ -6,7 +6,7 @@ use crate::content::ResourceType;
 use crate::i18n::t;
 use crate::lang::Lang;
 use crate::render::{self, pages, Chrome};
-use crate::search::{self, related, spelling, SearchRequest};
+use crate::search::{self, related, SearchRequest};
 use crate::service::Meta;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -104,7 +104,7 @@ pub async fn home(State(state): State<AppState>, Path(code): Path<String>) -> Re
         return unknown_lang(&state);
     };
     let meta = state.meta();
-    let browse = match search::search(&state.index, &meta.domains, &SearchRequest::new("", lang)) {
+    let browse = match search::search(&state.index, meta.scope(), &SearchRequest::new("", lang)) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -150,15 +150,11 @@ pub async fn search_page(
         types,
         page: params.number("page", 1, search::MAX_DEPTH).unwrap_or(1),
         per_page: 10,
+        snippets: true,
     };
-    let answer = match search::search(&state.index, &meta.domains, &req) {
+    let answer = match search::search(&state.index, meta.scope(), &req) {
         Ok(a) => a,
         Err(e) => return e.into_response(),
-    };
-    let did_you_mean = if !q.trim().is_empty() && answer.total < 3 {
-        spelling::did_you_mean(&state.index, lang, &q)
-    } else {
-        None
     };
     let path_in = |l: Lang| pages::search_url(l, &req.q, &req.domains, &req.types, req.page);
     let title = if q.is_empty() {
@@ -170,7 +166,7 @@ pub async fn search_page(
         &chrome(lang, &meta, title, &path_in, "searching"),
         &req,
         &answer,
-        did_you_mean.as_deref(),
+        answer.did_you_mean.as_deref(),
         None,
     ))
 }
@@ -227,7 +223,7 @@ pub async fn domain_page(
         req.domains = vec![d.id.clone()];
         req.types = vec![kind];
         req.per_page = 50;
-        match search::search(&state.index, &meta.domains, &req) {
+        match search::search(&state.index, meta.scope(), &req) {
             Ok(a) => groups.push((kind, a.hits, a.total)),
             Err(e) => return e.into_response(),
         }

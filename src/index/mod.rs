@@ -20,9 +20,12 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 /// Text fields of one language.
 #[derive(Clone, Copy, Debug)]
 pub struct LangFields {
+    /// The title alone: exact title matches earn a bonus.
     pub title: Field,
-    pub summary: Field,
-    pub body: Field,
+    /// Everything searchable in one field (title twice, summary, tags, body), so that BM25
+    /// sees one document length, as a single-field engine would: a title word shared by many
+    /// documents does not outweigh the body.
+    pub text: Field,
     /// Every word of the version as written (lowercased, not stemmed): completions,
     /// typo tolerance (a misspelt word is close to a written word, not always to its stem)
     /// and did-you-mean draw on it.
@@ -73,9 +76,7 @@ fn build_schema() -> (Schema, Fields) {
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(analysis::tokenizer_name(lang))
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let stored = TextOptions::default()
-            .set_indexing_options(indexing.clone())
-            .set_stored();
+        let indexed = TextOptions::default().set_indexing_options(indexing);
         let words = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analysis::SUGGEST_TOKENIZER)
@@ -83,9 +84,8 @@ fn build_schema() -> (Schema, Fields) {
         );
         let code = lang.code();
         LangFields {
-            title: b.add_text_field(&format!("title_{code}"), stored.clone()),
-            summary: b.add_text_field(&format!("summary_{code}"), stored.clone()),
-            body: b.add_text_field(&format!("body_{code}"), stored),
+            title: b.add_text_field(&format!("title_{code}"), indexed.clone()),
+            text: b.add_text_field(&format!("text_{code}"), indexed),
             words: b.add_text_field(&format!("words_{code}"), words),
         }
     });
@@ -277,19 +277,14 @@ pub fn to_document(fields: &Fields, resource: &Resource) -> TantivyDocument {
         };
         doc.add_text(fields.langs, lang.code());
         let f = fields.lang(lang);
-        doc.add_text(f.title, &t.title);
-        if !t.summary.is_empty() {
-            doc.add_text(f.summary, &t.summary);
-        }
         let tags = t.tags.join(", ");
         let body = crate::content::plain_text(&t.markdown);
-        doc.add_text(f.words, &t.title);
-        doc.add_text(f.words, &tags);
-        doc.add_text(f.words, &t.summary);
-        doc.add_text(f.words, &body);
-        doc.add_text(f.body, body);
-        if !tags.is_empty() {
-            doc.add_text(f.summary, &tags);
+        doc.add_text(f.title, &t.title);
+        for part in [&t.title, &t.title, &t.summary, &tags, &body] {
+            if !part.is_empty() {
+                doc.add_text(f.text, part);
+                doc.add_text(f.words, part);
+            }
         }
     }
     doc

@@ -180,6 +180,17 @@ pub fn search(
                             a.clear href=(search_url(lang, q, &[], &[], 1)) { (t(lang, "facets.clear")) }
                         }
                     }
+                    @if !answer.expanded.is_empty() {
+                        @let terms: Vec<&str> = answer.expanded.iter()
+                            .filter_map(|id| c.meta.vocabulary.concepts.iter().find(|k| &k.id == id))
+                            .flat_map(|k| k.terms.get(&lang).or_else(|| k.terms.values().next()).into_iter().flatten().take(3))
+                            .map(String::as_str)
+                            .collect();
+                        p.expanded { small { (fmt(t(lang, "search.expanded"), &[("terms", &terms.join(", "))])) } }
+                    }
+                    @if answer.cross_language {
+                        p.expanded { small { (t(lang, "search.cross_language")) } }
+                    }
                     @if let Some(better) = did_you_mean {
                         p.dym { (t(lang, "search.did_you_mean")) " " a href=(search_url(lang, better, &req.domains, &req.types, 1)) { strong { (better) } } " ?" }
                     }

@@ -37,6 +37,8 @@ pub struct SearchRequest {
     pub types: Vec<ResourceType>,
     pub page: usize,
     pub per_page: usize,
+    /// Build snippets for the hits (evaluations that only need the ranking skip them).
+    pub snippets: bool,
 }
 
 impl SearchRequest {
@@ -48,6 +50,7 @@ impl SearchRequest {
             types: Vec::new(),
             page: 1,
             per_page: 10,
+            snippets: true,
         }
     }
 }
@@ -98,14 +101,48 @@ pub struct SearchResponse {
     pub per_page: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Vocabulary concepts whose equivalent terms were searched too.
+    pub expanded: Vec<String>,
+    /// The requested language had few matches, so other languages' text was searched too.
+    pub cross_language: bool,
+    /// A corrected query, when results are weak and some words look misspelt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
 }
 
-/// Runs a search. `domains` is the current domain list (labels, colours, facet order).
+/// What a search needs to know besides the index: the current domains and vocabulary.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub domains: &'a [Domain],
+    pub vocabulary: &'a crate::content::Vocabulary,
+}
+
+/// Below this many matches available in the requested language, the cross-language pass runs.
+const FEW_MATCHES: usize = 3;
+/// A best score this low means no query word matched exactly (typo and prefix matches score
+/// a constant below it).
+const WEAK_SCORE: f32 = 1.2;
+
+/// One run of the collector: the query, the concepts it was expanded with, what it found.
+type Pass = (Option<Box<dyn Query>>, Vec<String>, collector::Faceted);
+
+/// Runs a search with the default query options.
 pub fn search(
     index: &SearchIndex,
-    domains: &[Domain],
+    scope: Scope,
     req: &SearchRequest,
 ) -> Result<SearchResponse, ApiError> {
+    search_with(index, scope, req, query::Options::default())
+}
+
+/// Runs a search. The scope's domain list gives labels, colours and facet order.
+pub fn search_with(
+    index: &SearchIndex,
+    scope: Scope,
+    req: &SearchRequest,
+    options: query::Options,
+) -> Result<SearchResponse, ApiError> {
+    let domains = scope.domains;
     let started = Instant::now();
     if req.q.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::new(
@@ -135,11 +172,6 @@ pub fn search(
     let searcher = index.searcher();
     let q = clean_query(&req.q);
     let browse = q.trim().is_empty();
-    let query: Option<Box<dyn Query>> = if browse {
-        Some(Box::new(AllQuery))
-    } else {
-        query::search_query(&searcher, &index.fields, req.lang, &q)
-    };
     let offset = (req.page.saturating_sub(1)).saturating_mul(req.per_page);
     let limit = offset.saturating_add(req.per_page).min(MAX_DEPTH);
     let collector = FacetedTop {
@@ -148,19 +180,61 @@ pub fn search(
         limit,
         browse,
     };
-    let faceted = match &query {
-        Some(query) => searcher.search(query.as_ref(), &collector)?,
-        None => collector::Faceted {
-            domain_counts: vec![0; domains.len()],
-            ..Default::default()
-        },
+    let run = |options: query::Options| -> Result<Pass, ApiError> {
+        let (query, expanded): (Option<Box<dyn Query>>, Vec<String>) = if browse {
+            (Some(Box::new(AllQuery)), Vec::new())
+        } else {
+            match query::search_query(
+                &searcher,
+                &index.fields,
+                scope.vocabulary,
+                req.lang,
+                &q,
+                options,
+            ) {
+                Some(built) => (Some(built.query), built.expanded),
+                None => (None, Vec::new()),
+            }
+        };
+        let faceted = match &query {
+            Some(query) => searcher.search(query.as_ref(), &collector)?,
+            None => collector::Faceted {
+                domain_counts: vec![0; domains.len()],
+                ..Default::default()
+            },
+        };
+        Ok((query, expanded, faceted))
+    };
+    let (mut query, mut expanded, mut faceted) = run(options)?;
+    let mut cross_language = false;
+    if !browse && !options.cross_language && faceted.lang_counts[req.lang.index()] < FEW_MATCHES {
+        let wider = run(query::Options {
+            cross_language: true,
+            ..options
+        })?;
+        if wider.2.total > faceted.total {
+            (query, expanded, faceted) = wider;
+            cross_language = true;
+        }
+    }
+    // Weak: few matches in the language, or only typo-tolerant and prefix matches.
+    let best = faceted.top.first().map_or(0.0, |t| t.0);
+    let weak = faceted.lang_counts[req.lang.index()] < FEW_MATCHES || best < WEAK_SCORE;
+    let did_you_mean = if !browse && weak {
+        spelling::did_you_mean(index, req.lang, &q)
+    } else {
+        None
     };
     let page_docs: Vec<(f32, DocAddress)> = faceted.top.iter().skip(offset).copied().collect();
     let mut snippets = Snippets::new(&searcher, query.as_deref().filter(|_| !browse), index);
     let mut hits = Vec::with_capacity(page_docs.len());
     for (score, addr) in page_docs {
         let resource = index.resource_at(&searcher, addr)?;
-        let snippet = snippets.for_hit(&searcher, addr, &resource, req.lang);
+        let snippet = if req.snippets {
+            snippets.for_hit(&searcher, addr, &resource, req.lang)
+        } else {
+            String::new()
+        };
         hits.push(hit(&resource, req.lang, score, snippet));
     }
     let facets = facets(domains, req, &faceted);
@@ -173,6 +247,9 @@ pub fn search(
         per_page: req.per_page,
         hits,
         facets,
+        expanded,
+        cross_language,
+        did_you_mean,
     })
 }
 
@@ -219,7 +296,7 @@ impl<'q> Snippets<'q> {
     fn new(_searcher: &Searcher, query: Option<&'q dyn Query>, index: &SearchIndex) -> Self {
         Snippets {
             query,
-            body_fields: Lang::ALL.map(|l| index.fields.lang(l).body),
+            body_fields: Lang::ALL.map(|l| index.fields.lang(l).text),
             generators: [None, None, None, None],
         }
     }

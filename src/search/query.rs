@@ -6,24 +6,61 @@ use crate::analysis::{self, AnalyzedTerm};
 use crate::index::{Fields, LangFields};
 use crate::lang::Lang;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-/// Relative weights of the text fields: a word in the title says more than one in the body.
-pub const TITLE_BOOST: f32 = 3.0;
-pub const SUMMARY_BOOST: f32 = 1.5;
-pub const BODY_BOOST: f32 = 1.0;
-/// Bonus for two query words found next to each other (phrase match).
-const PHRASE_BOOST: f32 = 1.5;
+/// Defaults tuned on the project's own judged queries (`profint eval judged --tune`).
+pub const TITLE_BONUS: f32 = 0.5;
+pub const PHRASE_BONUS: f32 = 1.0;
 /// Constant score of a typo-tolerant match: below what an exact match usually scores.
 const FUZZY_SCORE: f32 = 0.6;
 /// Constant score of a completion of the last, unfinished word.
 const PREFIX_SCORE: f32 = 0.5;
 /// Longer queries are cut: the first words of a situation describe it best.
-pub const MAX_TERMS: usize = 32;
+pub const MAX_TERMS: usize = 64;
+/// Phrase bonuses are for short queries; a long situation sentence is a bag of words.
+const MAX_PHRASE_TERMS: usize = 12;
+/// In a long sentence the other words carry the meaning; guessing at unknown words there adds
+/// noise rather than recall.
+const MAX_FUZZY_QUERY_TERMS: usize = 8;
+/// Weight of vocabulary expansions: below the user's own words.
+const EXPANSION_SAME_LANG: f32 = 0.5;
+const EXPANSION_OTHER_LANG: f32 = 0.35;
+/// Weight of other languages' text in the cross-language pass.
+const CROSS_LANGUAGE: f32 = 0.4;
+/// At most this many concepts expand one query.
+const MAX_CONCEPTS: usize = 8;
+
+/// How much of the query machinery to use.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Add the other terms of vocabulary concepts the query mentions.
+    pub expand: bool,
+    /// Also match every resource's text in the other languages (second pass when the
+    /// requested language has few good matches).
+    pub cross_language: bool,
+    /// Treat the last word as unfinished (search-as-you-type).
+    pub complete_last: bool,
+    /// Weight of a query word found in the title, on top of its weight in the text.
+    pub title_bonus: f32,
+    /// Weight of two query words found side by side.
+    pub phrase_bonus: f32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            expand: true,
+            cross_language: false,
+            complete_last: true,
+            title_bonus: TITLE_BONUS,
+            phrase_bonus: PHRASE_BONUS,
+        }
+    }
+}
 
 /// The analyzed form of a query in one language.
 #[derive(Debug, Clone)]
@@ -50,6 +87,12 @@ pub fn analyze_query(lang: Lang, q: &str) -> Analyzed {
     }
 }
 
+/// A query word repeated counts more, with diminishing returns (BM25's k3 = 1).
+fn repeat_weight(count: usize) -> f32 {
+    let c = count as f32;
+    2.0 * c / (1.0 + c)
+}
+
 fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
     let q = TermQuery::new(
         Term::from_field_text(field, text),
@@ -58,34 +101,43 @@ fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn 
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
-/// The relevance query of one language's fields.
-pub fn language_query(searcher: &Searcher, f: &LangFields, a: &Analyzed) -> Option<Box<dyn Query>> {
+/// The relevance query of one language's fields: BM25 over the language's text, a bonus for
+/// words of the title and for query words found side by side, typo tolerance for words no
+/// resource contains, and completion of the word being typed.
+pub fn language_query(
+    searcher: &Searcher,
+    f: &LangFields,
+    a: &Analyzed,
+    options: &Options,
+) -> Option<Box<dyn Query>> {
     if a.terms.is_empty() {
         return None;
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, t) in a.terms.iter().enumerate() {
+        match counts.iter_mut().find(|c| c.0 == t.term) {
+            Some(c) => c.1 += 1,
+            None => counts.push((t.term.as_str(), 1, i)),
+        }
+    }
     // Each typo-tolerant term walks the term dictionary: bound the work a long query can ask.
     let mut fuzzy_budget = 4;
-    for (i, t) in a.terms.iter().enumerate() {
-        if !seen.insert(t.term.as_str()) {
-            continue;
+    for (term, count, first) in counts {
+        let w = repeat_weight(count);
+        clauses.push((Occur::Should, term_query(f.text, term, w)));
+        if options.title_bonus > 0.0 {
+            clauses.push((
+                Occur::Should,
+                term_query(f.title, term, w * options.title_bonus),
+            ));
         }
-        for (field, boost) in [
-            (f.title, TITLE_BOOST),
-            (f.summary, SUMMARY_BOOST),
-            (f.body, BODY_BOOST),
-        ] {
-            clauses.push((Occur::Should, term_query(field, &t.term, boost)));
-        }
-        let known = [f.title, f.body, f.summary].iter().any(|&field| {
-            searcher
-                .doc_freq(&Term::from_field_text(field, &t.term))
-                .is_ok_and(|n| n > 0)
-        });
-        let word = &a.words[i];
+        let known = searcher
+            .doc_freq(&Term::from_field_text(f.text, term))
+            .is_ok_and(|n| n > 0);
+        let word = &a.words[first];
         let word_len = word.chars().count();
-        if !known && word_len >= 5 && fuzzy_budget > 0 {
+        if !known && word_len >= 5 && fuzzy_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
             fuzzy_budget -= 1;
             let distance = if word_len >= 9 { 2 } else { 1 };
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
@@ -98,83 +150,161 @@ pub fn language_query(searcher: &Searcher, f: &LangFields, a: &Analyzed) -> Opti
     if a.open_last {
         if let Some(last) = a.terms.last() {
             if last.to - last.from >= 3 {
-                for field in [f.title, f.body] {
-                    if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", last.term), field)
-                    {
-                        clauses.push((
-                            Occur::Should,
-                            Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
-                        ));
-                    }
+                if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text) {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
+                    ));
                 }
             }
         }
     }
-    if a.terms.len() >= 2 && a.terms.len() <= 12 {
+    if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
         for pair in a.terms.windows(2) {
             if pair[0].term == pair[1].term {
                 continue;
             }
-            for (field, boost) in [(f.title, TITLE_BOOST), (f.body, BODY_BOOST)] {
-                let phrase = PhraseQuery::new_with_offset_and_slop(
-                    vec![
-                        (0, Term::from_field_text(field, &pair[0].term)),
-                        (
-                            pair[1].position - pair[0].position,
-                            Term::from_field_text(field, &pair[1].term),
-                        ),
-                    ],
-                    1,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(phrase), PHRASE_BOOST * boost)),
-                ));
-            }
+            let phrase = PhraseQuery::new_with_offset_and_slop(
+                vec![
+                    (0, Term::from_field_text(f.text, &pair[0].term)),
+                    (
+                        pair[1].position - pair[0].position,
+                        Term::from_field_text(f.text, &pair[1].term),
+                    ),
+                ],
+                1,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), options.phrase_bonus)),
+            ));
         }
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// The whole query for a search in `lang`: the language's own fields, plus, for resources
-/// with no translation in `lang`, the fields of their original language (they come back with
-/// `fallback: true`).
+/// A query ready to run, and what it was expanded with.
+pub struct Built {
+    pub query: Box<dyn Query>,
+    /// Ids of the vocabulary concepts that expanded the query.
+    pub expanded: Vec<String>,
+}
+
+fn filter_term(field: tantivy::schema::Field, value: Lang) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value.code()),
+            IndexRecordOption::Basic,
+        )),
+        0.0,
+    ))
+}
+
+/// The clauses matching one analyzed term sequence (a word, or a phrase) in a language.
+fn form_query(f: &LangFields, form: &[String], options: &Options) -> Box<dyn Query> {
+    if form.len() == 1 {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, term_query(f.text, &form[0], 1.0))];
+        if options.title_bonus > 0.0 {
+            clauses.push((
+                Occur::Should,
+                term_query(f.title, &form[0], options.title_bonus),
+            ));
+        }
+        return Box::new(BooleanQuery::new(clauses));
+    }
+    let terms = form
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, Term::from_field_text(f.text, t)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1))
+}
+
+/// The whole query for a search in `lang`: the language's own fields; for resources with no
+/// translation in `lang`, the fields of their original language (they come back with
+/// `fallback: true`); the vocabulary's equivalent terms in every language; and, in the
+/// cross-language pass, every resource's text in the other languages.
 pub fn search_query(
     searcher: &Searcher,
     fields: &Fields,
+    vocabulary: &crate::content::Vocabulary,
     lang: Lang,
     q: &str,
-) -> Option<Box<dyn Query>> {
+    options: Options,
+) -> Option<Built> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if let Some(own) = language_query(searcher, fields.lang(lang), &analyze_query(lang, q)) {
-        clauses.push((Occur::Should, own));
+    let mut analyzed: Vec<(Lang, Analyzed)> = Vec::new();
+    for l in std::iter::once(lang).chain(Lang::ALL.into_iter().filter(|&l| l != lang)) {
+        let mut a = analyze_query(l, q);
+        a.open_last &= options.complete_last;
+        analyzed.push((l, a));
     }
-    for other in Lang::ALL.into_iter().filter(|&l| l != lang) {
-        let Some(text) = language_query(searcher, fields.lang(other), &analyze_query(other, q))
-        else {
+    for (l, a) in &analyzed {
+        let Some(text) = language_query(searcher, fields.lang(*l), a, &options) else {
             continue;
         };
-        let only_there = |field, value: Lang| -> Box<dyn Query> {
-            Box::new(ConstScoreQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, value.code()),
-                    IndexRecordOption::Basic,
-                )),
-                0.0,
-            ))
-        };
+        if *l == lang {
+            clauses.push((Occur::Should, text));
+            continue;
+        }
+        if options.cross_language {
+            let again = language_query(searcher, fields.lang(*l), a, &options).expect("same input");
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(again, CROSS_LANGUAGE)),
+            ));
+        }
         clauses.push((
             Occur::Should,
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, text),
-                (Occur::Must, only_there(fields.missing, lang)),
-                (Occur::Must, only_there(fields.original, other)),
+                (Occur::Must, filter_term(fields.missing, lang)),
+                (Occur::Must, filter_term(fields.original, *l)),
             ])),
         ));
+    }
+    let mut expanded = Vec::new();
+    if options.expand {
+        let terms: Vec<(Lang, Vec<String>)> = analyzed
+            .iter()
+            .map(|(l, a)| (*l, a.terms.iter().map(|t| t.term.clone()).collect()))
+            .collect();
+        for (concept, found) in vocabulary.matches(&terms).into_iter().take(MAX_CONCEPTS) {
+            let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+            for (l, forms) in &concept.analyzed {
+                let weight = if *l == lang {
+                    EXPANSION_SAME_LANG
+                } else {
+                    EXPANSION_OTHER_LANG
+                };
+                for (i, form) in forms.iter().enumerate() {
+                    if found.contains(&(*l, i)) {
+                        continue;
+                    }
+                    alternatives.push(Box::new(BoostQuery::new(
+                        form_query(fields.lang(*l), form, &options),
+                        weight,
+                    )));
+                }
+            }
+            if !alternatives.is_empty() {
+                // The best alternative counts, not their sum: a concept with many synonyms
+                // must not outweigh the user's own words.
+                clauses.push((
+                    Occur::Should,
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1)),
+                ));
+                expanded.push(concept.id.clone());
+            }
+        }
     }
     if clauses.is_empty() {
         None
     } else {
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(Built {
+            query: Box::new(BooleanQuery::new(clauses)),
+            expanded,
+        })
     }
 }

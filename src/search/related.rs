@@ -108,7 +108,7 @@ pub fn related(
         let lf = f.lang(*l);
         fields.push((lf.title, vec![OwnedValue::Str(tr.title.clone())]));
         fields.push((
-            lf.body,
+            lf.text,
             vec![OwnedValue::Str(crate::content::plain_text(&tr.markdown))],
         ));
     }

@@ -19,7 +19,12 @@ pub struct Suggestion {
     pub id: Option<String>,
 }
 
-pub fn suggest(index: &SearchIndex, lang: Lang, q: &str) -> tantivy::Result<Vec<Suggestion>> {
+pub fn suggest(
+    index: &SearchIndex,
+    vocabulary: &crate::content::Vocabulary,
+    lang: Lang,
+    q: &str,
+) -> tantivy::Result<Vec<Suggestion>> {
     let q: String = q.chars().take(super::MAX_QUERY_CHARS).collect();
     let searcher = index.searcher();
     let mut out = Vec::new();
@@ -65,9 +70,17 @@ pub fn suggest(index: &SearchIndex, lang: Lang, q: &str) -> tantivy::Result<Vec<
         }
     }
 
-    if let Some(query) = query::search_query(&searcher, &index.fields, lang, &q) {
+    let built = query::search_query(
+        &searcher,
+        &index.fields,
+        vocabulary,
+        lang,
+        &q,
+        query::Options::default(),
+    );
+    if let Some(built) = built {
         for (_, addr) in searcher.search(
-            query.as_ref(),
+            built.query.as_ref(),
             &TopDocs::with_limit(TITLES).order_by_score(),
         )? {
             let resource = index.resource_at(&searcher, addr)?;

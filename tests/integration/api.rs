@@ -455,3 +455,53 @@ fn unknown_api_paths_are_404_in_the_error_shape() {
     assert_eq!(r.status, 404);
     assert!(is_error_shape(&r.json()));
 }
+
+#[test]
+fn the_vocabulary_expands_queries_across_languages() {
+    let s = server();
+    let answer = s.search(&[("q", "arbetsförmedlingen"), ("lang", "sv")]);
+    assert_eq!(
+        answer["expanded"],
+        serde_json::json!(["employment-service"])
+    );
+    let hit = &answer["hits"][0];
+    assert_eq!(hit["id"], "practices/mentorat", "{answer}");
+    assert_eq!(hit["fallback"], true);
+    // Without the concept, the Swedish word matches nothing.
+    assert_eq!(
+        s.search(&[("q", "försäkringskassan"), ("lang", "sv")])["total"],
+        0
+    );
+}
+
+#[test]
+fn few_matches_in_the_language_widen_to_the_other_languages() {
+    let s = server();
+    // Swedish words typed on the French site: R2.1 has a French version, which does not
+    // contain them, and a Swedish one, which does.
+    let answer = s.search(&[("q", "auktoriserad tolk"), ("lang", "fr")]);
+    assert_eq!(answer["cross_language"], true, "{answer}");
+    let hit = &answer["hits"][0];
+    assert_eq!(
+        (
+            hit["id"].as_str(),
+            hit["lang"].as_str(),
+            hit["fallback"].as_bool()
+        ),
+        (Some("R2.1"), Some("fr"), Some(false))
+    );
+    // A query with enough matches in its language does not widen.
+    assert_eq!(
+        s.search(&[("q", "entretien"), ("lang", "fr")])["cross_language"],
+        false
+    );
+}
+
+#[test]
+fn weak_results_come_with_a_did_you_mean_from_the_index() {
+    let s = server();
+    let answer = s.search(&[("q", "interprèten"), ("lang", "fr")]);
+    assert_eq!(answer["did_you_mean"], "interprète", "{answer}");
+    let fine = s.search(&[("q", "interprète"), ("lang", "fr")]);
+    assert!(fine.get("did_you_mean").is_none());
+}

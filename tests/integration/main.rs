@@ -7,6 +7,7 @@ mod bad_content;
 mod browser;
 mod cli;
 mod pages;
+mod relevance;
 mod support;
 mod watch;
 mod webdriver;

@@ -262,7 +262,7 @@ fn restart_after_offline_edits_reconciles_without_rebuilding() {
     let meta = service.meta();
     let answer = profint::search::search(
         &service.index,
-        &meta.domains,
+        meta.scope(),
         &profint::search::SearchRequest::new("mobylette", profint::lang::Lang::Fr),
     )
     .unwrap();
