@@ -45,6 +45,15 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     })
 }
 
+/// `{name}` placeholders of a UI string filled in.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
 /// Keys present in one language file and absent from another, for the completeness test.
 pub fn missing_keys() -> Vec<(Lang, String)> {
     let tables = tables();

@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
   var input = document.getElementById("q");
   if (!input || !window.fetch) return;
   var form = input.form;

@@ -2,6 +2,7 @@
 //! can drive it over a real socket or in-process alike.
 
 mod api;
+mod pack;
 mod pages;
 mod params;
 mod security;
@@ -85,6 +86,10 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
         .route("/{lang}/search", get(pages::search_page))
         .route("/{lang}/r/{*id}", get(pages::resource_page))
         .route("/{lang}/domains/{domain}", get(pages::domain_page))
+        .route("/{lang}/modules/{slug}/pack", get(pack::module_pack))
+        .route("/{lang}/basket", get(pack::basket))
+        .route("/{lang}/basket/add", get(pack::basket_add))
+        .route("/{lang}/pack", get(pack::basket_pack))
         .fallback(fallback)
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))

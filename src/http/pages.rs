@@ -156,6 +156,12 @@ pub async fn search_page(
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
+    let terms = crate::analysis::terms(lang, &q).len();
+    let pathway = if req.page == 1 {
+        search::pathway::pathway(&state.index, lang, terms, &answer.hits)
+    } else {
+        None
+    };
     let path_in = |l: Lang| pages::search_url(l, &req.q, &req.domains, &req.types, req.page);
     let title = if q.is_empty() {
         t(lang, "search.title").to_string()
@@ -167,7 +173,7 @@ pub async fn search_page(
         &req,
         &answer,
         answer.did_you_mean.as_deref(),
-        None,
+        pathway.as_ref(),
     ))
 }
 

@@ -3,6 +3,7 @@
 //! enhances them.
 
 pub mod assets;
+pub mod pack;
 pub mod pages;
 
 use crate::content::{Domain, ResourceType};
@@ -23,14 +24,7 @@ pub struct Chrome<'a> {
     pub body_class: &'static str,
 }
 
-/// `{name}` placeholders filled in a UI string.
-pub fn fmt(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in args {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
-}
+pub use crate::i18n::fill as fmt;
 
 pub fn layout(c: &Chrome, main: Markup) -> Markup {
     let lang = c.lang;
@@ -64,6 +58,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                             span.logo aria-hidden="true" { "P" }
                             span { (site_title) }
                         }
+                        a.basketlink href={ "/" (lang.code()) "/basket" } { (t(lang, "basket.title")) }
                         nav aria-label=(t(lang, "lang.label")) .langs {
                             ul {
                                 @for other in &c.meta.site.languages {
@@ -166,6 +161,7 @@ pub fn hit_card(hit: &Hit, lang: Lang, domains: &[Domain], heading: &str) -> Mar
             @if !hit.snippet.is_empty() {
                 p.snippet lang=(hit.lang.code()) { (PreEscaped(&hit.snippet)) }
             }
+            a.add href={ "/" (lang.code()) "/basket/add?id=" (form_urlencoded::byte_serialize(hit.id.as_bytes()).collect::<String>()) } { "+ " (t(lang, "basket.add")) }
         }
     }
 }

@@ -7,6 +7,7 @@ use super::{
 use crate::content::{to_safe_html, Resource, ResourceType};
 use crate::i18n::t;
 use crate::lang::Lang;
+use crate::search::pathway::Pathway;
 use crate::search::related::{Related, RelatedHit};
 use crate::search::{t_label, Hit, SearchRequest, SearchResponse};
 use maud::{html, Markup, PreEscaped};
@@ -89,11 +90,6 @@ pub fn home(c: &Chrome, browse: &SearchResponse) -> Markup {
         }
     };
     layout(c, main)
-}
-
-/// Pathway shown above situation results (built by the caller from the model's links).
-pub struct Pathway {
-    pub steps: Vec<(Hit, String)>,
 }
 
 pub fn search(
@@ -201,7 +197,8 @@ pub fn search(
                                 @for (hit, why) in &p.steps {
                                     li {
                                         span.type { (type_label(lang, hit.kind)) }
-                                        a href=(hit.url) { (hit.title) }
+                                        a href=(hit.url) lang=(hit.lang.code()) { (hit.title) }
+                                        @if hit.fallback { " " (fallback_notice(lang, hit.lang)) }
                                         small { (why) }
                                     }
                                 }
@@ -295,6 +292,13 @@ pub fn resource(
                             " "
                         }
                     }
+                }
+            }
+            p.actions {
+                a.button href={ "/" (lang.code()) "/basket/add?id=" (form_urlencoded::byte_serialize(r.id.as_bytes()).collect::<String>()) } { "+ " (t(lang, "basket.add")) }
+                @if r.kind == ResourceType::Module {
+                    " "
+                    a.button href={ "/" (lang.code()) "/modules/" (r.id.strip_prefix("modules/").unwrap_or(&r.id)) "/pack" } { (t(lang, "pack.open_module")) }
                 }
             }
             div.body lang=(shown.code()) { (PreEscaped(to_safe_html(&version.markdown))) }

@@ -2,6 +2,7 @@
 //! snippets, and the answer shape of `GET /api/search`.
 
 mod collector;
+pub mod pathway;
 pub mod query;
 pub mod related;
 pub mod spelling;

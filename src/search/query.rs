@@ -240,65 +240,100 @@ pub fn search_query(
         a.open_last &= options.complete_last;
         analyzed.push((l, a));
     }
-    for (l, a) in &analyzed {
-        let Some(text) = language_query(searcher, fields.lang(*l), a, &options) else {
-            continue;
-        };
-        if *l == lang {
-            clauses.push((Occur::Should, text));
-            continue;
-        }
-        if options.cross_language {
-            let again = language_query(searcher, fields.lang(*l), a, &options).expect("same input");
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(again, CROSS_LANGUAGE)),
-            ));
-        }
-        clauses.push((
-            Occur::Should,
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, text),
-                (Occur::Must, filter_term(fields.missing, lang)),
-                (Occur::Must, filter_term(fields.original, *l)),
-            ])),
-        ));
-    }
+
+    // Vocabulary concepts the query mentions, with their other terms per language.
     let mut expanded = Vec::new();
+    let mut concept_forms: Vec<Vec<(Lang, &Vec<String>)>> = Vec::new();
     if options.expand {
         let terms: Vec<(Lang, Vec<String>)> = analyzed
             .iter()
             .map(|(l, a)| (*l, a.terms.iter().map(|t| t.term.clone()).collect()))
             .collect();
         for (concept, found) in vocabulary.matches(&terms).into_iter().take(MAX_CONCEPTS) {
-            let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-            for (l, forms) in &concept.analyzed {
-                let weight = if *l == lang {
-                    EXPANSION_SAME_LANG
-                } else {
-                    EXPANSION_OTHER_LANG
-                };
-                for (i, form) in forms.iter().enumerate() {
-                    if found.contains(&(*l, i)) {
-                        continue;
-                    }
-                    alternatives.push(Box::new(BoostQuery::new(
-                        form_query(fields.lang(*l), form, &options),
-                        weight,
-                    )));
-                }
-            }
-            if !alternatives.is_empty() {
-                // The best alternative counts, not their sum: a concept with many synonyms
-                // must not outweigh the user's own words.
-                clauses.push((
-                    Occur::Should,
-                    Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1)),
-                ));
+            let forms: Vec<(Lang, &Vec<String>)> = concept
+                .analyzed
+                .iter()
+                .flat_map(|(l, forms)| {
+                    forms
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !found.contains(&(*l, *i)))
+                        .map(move |(_, f)| (*l, f))
+                })
+                .collect();
+            if !forms.is_empty() {
                 expanded.push(concept.id.clone());
+                concept_forms.push(forms);
             }
         }
     }
+    // The best alternative of a concept counts, not their sum: a concept with many synonyms
+    // must not outweigh the user's own words.
+    let expansion =
+        |only: Option<Lang>, weight_of: &dyn Fn(Lang) -> f32| -> Vec<(Occur, Box<dyn Query>)> {
+            concept_forms
+                .iter()
+                .filter_map(|forms| {
+                    let alternatives: Vec<Box<dyn Query>> = forms
+                        .iter()
+                        .filter(|(l, _)| only.is_none_or(|o| o == *l))
+                        .map(|(l, form)| {
+                            Box::new(BoostQuery::new(
+                                form_query(fields.lang(*l), form, &options),
+                                weight_of(*l),
+                            )) as Box<dyn Query>
+                        })
+                        .collect();
+                    (!alternatives.is_empty()).then(|| {
+                        (
+                            Occur::Should,
+                            Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))
+                                as Box<dyn Query>,
+                        )
+                    })
+                })
+                .collect()
+        };
+
+    for (l, a) in &analyzed {
+        let text = language_query(searcher, fields.lang(*l), a, &options);
+        if *l == lang {
+            clauses.extend(text.map(|t| (Occur::Should, t)));
+            continue;
+        }
+        if options.cross_language {
+            if let Some(again) = language_query(searcher, fields.lang(*l), a, &options) {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(again, CROSS_LANGUAGE)),
+                ));
+            }
+        }
+        // Resources with no version in `lang` are matched on their original text: the query
+        // read in that language, and the concepts' terms in that language, which for such a
+        // resource are the user's own words.
+        let mut own: Vec<(Occur, Box<dyn Query>)> =
+            text.map(|t| (Occur::Should, t)).into_iter().collect();
+        own.extend(expansion(Some(*l), &|_| 1.0));
+        if own.is_empty() {
+            continue;
+        }
+        clauses.push((
+            Occur::Should,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(BooleanQuery::new(own))),
+                (Occur::Must, filter_term(fields.missing, lang)),
+                (Occur::Must, filter_term(fields.original, *l)),
+            ])),
+        ));
+    }
+    clauses.extend(expansion(None, &|l| {
+        if l == lang {
+            EXPANSION_SAME_LANG
+        } else {
+            EXPANSION_OTHER_LANG
+        }
+    }));
     if clauses.is_empty() {
         None
     } else {

@@ -1,0 +1,316 @@
+//! Session packs and the session basket. The basket needs no account: it lives in a cookie
+//! (so it works without JavaScript) and in its page's URL (so it can be shared).
+
+use super::AppState;
+use crate::content::{Resource, ResourceType};
+use crate::i18n::t;
+use crate::lang::Lang;
+use crate::render::pack::{self, Group, Mode, Pack};
+use crate::render::{layout, Chrome};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::html;
+
+const COOKIE: &str = "profint_session";
+const MAX_ITEMS: usize = 50;
+
+fn lang_of(state: &AppState, code: &str) -> Option<Lang> {
+    Lang::parse(code).filter(|l| state.meta().site.languages.contains(l))
+}
+
+fn not_found(state: &AppState, lang: Lang) -> Response {
+    super::pages::not_found(&state.meta(), lang)
+}
+
+fn today() -> String {
+    crate::service::now().chars().take(10).collect()
+}
+
+fn site_title(state: &AppState, lang: Lang) -> String {
+    let meta = state.meta();
+    if meta.site.title.is_empty() {
+        t(lang, "site.title").to_string()
+    } else {
+        meta.site.title(lang).to_string()
+    }
+}
+
+/// The pack as a page, or as a downloadable self-contained file.
+fn respond(p: &Pack, download: bool, filename: &str) -> Response {
+    if download {
+        let body = pack::render(p, Mode::Offline).into_string();
+        let disposition = format!("attachment; filename=\"{filename}\"");
+        let mut r = Html(body).into_response();
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+        r
+    } else {
+        Html(pack::render(p, Mode::Online).into_string()).into_response()
+    }
+}
+
+pub async fn module_pack(
+    State(state): State<AppState>,
+    Path((code, slug)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let Some(lang) = lang_of(&state, &code) else {
+        return not_found(&state, Lang::Fr);
+    };
+    let searcher = state.index.searcher();
+    let found = state
+        .index
+        .find(&searcher, &format!("modules/{slug}"))
+        .ok()
+        .flatten()
+        .or_else(|| state.index.find(&searcher, &slug).ok().flatten());
+    let Some(module) = found.filter(|r| r.kind == ResourceType::Module) else {
+        return not_found(&state, lang);
+    };
+    let load = |ids: &[String]| -> Vec<Resource> {
+        ids.iter()
+            .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
+            .collect()
+    };
+    let recommendations = load(&module.recommendations);
+    let linked = load(&module.related);
+    let of = |kind: ResourceType| linked.iter().filter(|r| r.kind == kind).collect::<Vec<_>>();
+    let others: Vec<&Resource> = linked
+        .iter()
+        .filter(|r| !matches!(r.kind, ResourceType::Case | ResourceType::Tool))
+        .collect();
+    let groups = vec![
+        Group {
+            heading: t(lang, "pack.module").to_string(),
+            resources: vec![&module],
+        },
+        Group {
+            heading: t(lang, "pack.recommendations").to_string(),
+            resources: recommendations.iter().collect(),
+        },
+        Group {
+            heading: t(lang, "pack.cases").to_string(),
+            resources: of(ResourceType::Case),
+        },
+        Group {
+            heading: t(lang, "pack.tools").to_string(),
+            resources: of(ResourceType::Tool),
+        },
+        Group {
+            heading: t(lang, "pack.others").to_string(),
+            resources: others,
+        },
+    ];
+    let title = module.version(lang).1.title.clone();
+    let params = super::params::Params::parse(raw.as_deref());
+    let p = Pack {
+        lang,
+        site_title: site_title(&state, lang),
+        title: crate::i18n::fill(t(lang, "pack.module_title"), &[("title", &title)]),
+        subtitle: module.version(lang).1.audience.clone(),
+        date: today(),
+        groups,
+        download_url: format!("/{}/modules/{slug}/pack?download=1", lang.code()),
+        back_url: format!("/{}/r/{}", lang.code(), module.id),
+    };
+    respond(
+        &p,
+        params.get("download").is_some(),
+        &format!("profint-{slug}-{}.html", lang.code()),
+    )
+}
+
+/// Ids from `id=` parameters, else from the cookie.
+fn basket_ids(raw: Option<&str>, headers: &HeaderMap) -> Vec<String> {
+    let params = super::params::Params::parse(raw);
+    let mut ids = params.all("id");
+    if ids.is_empty() && params.get("id").is_none() {
+        ids = cookie_ids(headers);
+    }
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| id.len() <= 512 && seen.insert(id.clone()));
+    ids.truncate(MAX_ITEMS);
+    ids
+}
+
+fn cookie_ids(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().strip_prefix(&format!("{COOKIE}=")))
+        .flat_map(|v| {
+            v.split(',')
+                .map(|id| {
+                    percent_encoding::percent_decode_str(id)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+fn set_cookie(ids: &[String]) -> HeaderValue {
+    let value: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        value.join(",")
+    ))
+    .unwrap_or(HeaderValue::from_static(""))
+}
+
+fn ids_query(ids: &[String]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for id in ids {
+        s.append_pair("id", id);
+    }
+    s.finish()
+}
+
+pub async fn basket_add(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(lang) = lang_of(&state, &code) else {
+        return not_found(&state, Lang::Fr);
+    };
+    let params = super::params::Params::parse(raw.as_deref());
+    let mut ids = cookie_ids(&headers);
+    if let Some(id) = params
+        .get("id")
+        .filter(|id| !id.is_empty() && id.len() <= 512)
+    {
+        if !ids.iter().any(|x| x == id) && ids.len() < MAX_ITEMS {
+            ids.push(id.to_string());
+        }
+    }
+    let mut r =
+        Redirect::to(&format!("/{}/basket?{}", lang.code(), ids_query(&ids))).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, set_cookie(&ids));
+    r
+}
+
+pub async fn basket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(lang) = lang_of(&state, &code) else {
+        return not_found(&state, Lang::Fr);
+    };
+    let ids = basket_ids(raw.as_deref(), &headers);
+    let searcher = state.index.searcher();
+    let items: Vec<Resource> = ids
+        .iter()
+        .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
+        .collect();
+    let ids: Vec<String> = items.iter().map(|r| r.id.clone()).collect();
+    let moved = |from: usize, to: usize| {
+        let mut v = ids.clone();
+        v.swap(from, to);
+        format!("/{}/basket?{}", lang.code(), ids_query(&v))
+    };
+    let without = |i: usize| {
+        let mut v = ids.clone();
+        v.remove(i);
+        format!("/{}/basket?{}", lang.code(), ids_query(&v))
+    };
+    let meta = state.meta();
+    let query = ids_query(&ids);
+    let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
+    let host: String = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
+        .collect();
+    let share = format!("http://{host}/{}/basket?{query}", lang.code());
+    let chrome = Chrome {
+        lang,
+        meta: &meta,
+        title: t(lang, "basket.title").to_string(),
+        path_in: &path_in,
+        body_class: "basketpage",
+    };
+    let main = html! {
+        h1 { (t(lang, "basket.title")) }
+        p.lead { (t(lang, "basket.intro")) }
+        @if items.is_empty() {
+            p.empty { (t(lang, "pack.empty")) }
+        } @else {
+            ol.basket {
+                @for (i, r) in items.iter().enumerate() {
+                    li {
+                        span.type { (crate::render::type_label(lang, r.kind)) }
+                        a href={ "/" (lang.code()) "/r/" (r.id) } { (r.version(lang).1.title) }
+                        span.actions {
+                            @if i > 0 { a href=(moved(i, i - 1)) aria-label={ (t(lang, "basket.up")) ": " (r.version(lang).1.title) } { "↑" } }
+                            @if i + 1 < items.len() { a href=(moved(i, i + 1)) aria-label={ (t(lang, "basket.down")) ": " (r.version(lang).1.title) } { "↓" } }
+                            a href=(without(i)) { (t(lang, "basket.remove")) }
+                        }
+                    }
+                }
+            }
+            p { a.button href={ "/" (lang.code()) "/pack?" (query) } { (t(lang, "basket.make")) } }
+            p { label for="share" { (t(lang, "basket.share")) } input #share type="text" readonly value=(share); }
+        }
+    };
+    let mut r = Html(layout(&chrome, main).into_string()).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, set_cookie(&ids));
+    r
+}
+
+pub async fn basket_pack(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(lang) = lang_of(&state, &code) else {
+        return not_found(&state, Lang::Fr);
+    };
+    let ids = basket_ids(raw.as_deref(), &headers);
+    let searcher = state.index.searcher();
+    let items: Vec<Resource> = ids
+        .iter()
+        .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
+        .collect();
+    if items.is_empty() {
+        return Redirect::to(&format!("/{}/basket", lang.code())).into_response();
+    }
+    let query = ids_query(&items.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+    let p = Pack {
+        lang,
+        site_title: site_title(&state, lang),
+        title: t(lang, "pack.custom_title").to_string(),
+        subtitle: None,
+        date: today(),
+        groups: vec![Group {
+            heading: t(lang, "pack.custom_title").to_string(),
+            resources: items.iter().collect(),
+        }],
+        download_url: format!("/{}/pack?{query}&download=1", lang.code()),
+        back_url: format!("/{}/basket?{query}", lang.code()),
+    };
+    let params = super::params::Params::parse(raw.as_deref());
+    respond(
+        &p,
+        params.get("download").is_some(),
+        &format!("profint-session-{}.html", lang.code()),
+    )
+}

@@ -1,0 +1,122 @@
+//! Session packs: everything a facilitator prints for a session, as one document with a cover,
+//! a table of contents and a page break before each part. The same markup, with the stylesheet
+//! inlined and no script, is the offline file.
+
+use super::{fallback_notice, type_label};
+use crate::content::{to_safe_html, Resource};
+use crate::i18n::{fill, t};
+use crate::lang::Lang;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// A group of parts under one heading of the contents (recommendations, cases, tools…).
+pub struct Group<'a> {
+    pub heading: String,
+    pub resources: Vec<&'a Resource>,
+}
+
+/// Online (with toolbar and script) or offline (self-contained).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Online,
+    Offline,
+}
+
+fn anchor(r: &Resource) -> String {
+    format!(
+        "part-{}",
+        r.id.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    )
+}
+
+/// The H2 headings of a Markdown text, for the contents.
+fn sections(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| h.trim().to_string())
+        .collect()
+}
+
+pub struct Pack<'a> {
+    pub lang: Lang,
+    pub site_title: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub date: String,
+    pub groups: Vec<Group<'a>>,
+    /// Where "download" and "back" point (online mode).
+    pub download_url: String,
+    pub back_url: String,
+}
+
+pub fn render(p: &Pack, mode: Mode) -> Markup {
+    let lang = p.lang;
+    let assets = super::assets::urls();
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (p.title) " · " (p.site_title) }
+                @if mode == Mode::Offline {
+                    style { (PreEscaped(super::assets::CSS)) }
+                } @else {
+                    link rel="stylesheet" href=(assets.css);
+                    script src=(assets.js) defer {}
+                }
+            }
+            body.pack {
+                @if mode == Mode::Online {
+                    nav.packbar aria-label=(t(lang, "pack.title")) {
+                        a href=(p.back_url) { "← " (t(lang, "pack.back")) }
+                        button type="button" data-print { (t(lang, "pack.print")) }
+                        a.button href=(p.download_url) download { (t(lang, "pack.download")) }
+                    }
+                }
+                section.cover {
+                    p.kicker { (p.site_title) " · " (t(lang, "pack.title")) }
+                    h1 { (p.title) }
+                    @if let Some(sub) = &p.subtitle { p.lead { (sub) } }
+                    p.muted { (fill(t(lang, "pack.generated"), &[("date", &p.date)])) }
+                }
+                nav.toc aria-labelledby="toc-h" {
+                    h2 #toc-h { (t(lang, "pack.contents")) }
+                    ol {
+                        @for g in &p.groups {
+                            @if !g.resources.is_empty() {
+                                li {
+                                    strong { (g.heading) }
+                                    ol {
+                                        @for r in &g.resources {
+                                            @let (_, v, _) = r.version(lang);
+                                            li {
+                                                a href={ "#" (anchor(r)) } { (v.title) }
+                                                @let heads = sections(&v.markdown);
+                                                @if g.resources.len() == 1 && heads.len() > 1 {
+                                                    ul.sections { @for h in heads { li { (h) } } }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @for g in &p.groups {
+                    @for r in &g.resources {
+                        @let (shown, v, fallback) = r.version(lang);
+                        article.part id=(anchor(r)) {
+                            p.kicker { span.type { (type_label(lang, r.kind)) } @if r.kind == crate::content::ResourceType::Recommendation { " " span.rid { (r.id) } } }
+                            h2 lang=(shown.code()) { (v.title) }
+                            @if fallback { p { (fallback_notice(lang, shown)) } }
+                            @if let Some(d) = &v.duration { p.muted { (t(lang, "resource.duration")) ": " (d) } }
+                            div.body lang=(shown.code()) { (PreEscaped(to_safe_html(&v.markdown))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

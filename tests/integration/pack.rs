@@ -1,0 +1,320 @@
+//! Facilitator session packs, the session basket, learning pathways, the offline file and
+//! the PDF print of a pack.
+
+use super::support::{bundled, get_with_headers};
+use std::process::Command;
+
+const M1: &str = "/fr/modules/m1-accueillir-et-diagnostiquer/pack";
+
+fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("PROFINT_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("PROFINT_REQUIRE_BROWSER=1 but {tool} is missing");
+        }
+        eprintln!("NOTICE: pack print test skipped: {tool} is not installed");
+    }
+    found
+}
+
+#[test]
+fn a_module_pack_holds_everything_to_run_the_session() {
+    let r = bundled().get(M1);
+    assert_eq!(r.status, 200);
+    let html = r.text;
+    for needle in [
+        "Dossier de séance : Accueillir et construire un diagnostic partagé",
+        "Sommaire",
+        "Déroulé de la journée", // agenda with timings, from the module
+        "09:00",
+        "Notes pour l", // facilitator notes
+        "Les recommandations du modèle",
+        "Accueillir rapidement", // R1.1 in full
+        "Cas pédagogiques et questions pour la discussion",
+        "Questions pour la discussion", // each case's questions
+        "Outils à imprimer",
+        "Grille de diagnostic partagé",
+    ] {
+        assert!(html.contains(needle), "pack lacks {needle}");
+    }
+    // Every part is in the contents and has its anchor.
+    let parts = html.matches("<article class=\"part\" id=\"").count();
+    assert!(parts >= 8, "{parts} parts");
+    for id in html
+        .split("<article class=\"part\" id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+    {
+        assert!(
+            html.contains(&format!("href=\"#{id}\"")),
+            "contents lack {id}"
+        );
+    }
+    // In Swedish, parts without a Swedish version say so.
+    let sv = bundled()
+        .get("/sv/modules/m4-travailler-avec-les-employeurs/pack")
+        .text;
+    assert!(sv.contains("class=\"fallback\""), "fallback notices");
+    assert_eq!(bundled().get("/fr/modules/nope/pack").status, 404);
+    assert_eq!(
+        bundled()
+            .get("/fr/modules/..%2Fcases%2Frupture-de-formation/pack")
+            .status,
+        404,
+        "only modules have packs"
+    );
+}
+
+#[test]
+fn the_offline_file_is_self_contained() {
+    let r = bundled().get(&format!("{M1}?download=1"));
+    assert_eq!(r.status, 200);
+    assert!(r
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment; filename=\"profint-m1-"));
+    let html = &r.text;
+    assert!(
+        html.contains("<style>") && html.contains("@page"),
+        "styles inlined"
+    );
+    for tag in ["<script", "<link", "<img", "<iframe", "url("] {
+        assert!(!html.contains(tag), "offline file contains {tag}");
+    }
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no external requests"
+    );
+}
+
+#[test]
+fn a_basket_works_without_javascript_and_is_shareable() {
+    let s = bundled();
+    let add = get_with_headers(&format!("{}/fr/basket/add?id=R1.1", s.base), &[]);
+    assert_eq!(add.status, 303);
+    assert_eq!(add.header("location"), Some("/fr/basket?id=R1.1"));
+    let cookie = add
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let add = get_with_headers(
+        &format!("{}/fr/basket/add?id=cases%2Frupture-de-formation", s.base),
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(
+        add.header("location"),
+        Some("/fr/basket?id=R1.1&id=cases%2Frupture-de-formation")
+    );
+    let cookie = add
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    // The basket from the cookie, with reorder and remove links.
+    let page = get_with_headers(&format!("{}/fr/basket", s.base), &[("Cookie", &cookie)]).text;
+    assert!(page.contains("Accueillir rapidement") && page.contains("abandonne sa formation"));
+    assert!(
+        page.contains("href=\"/fr/basket?id=cases%2Frupture-de-formation&amp;id=R1.1\""),
+        "move down link"
+    );
+    assert!(
+        page.contains("href=\"/fr/pack?id=R1.1&amp;id=cases%2Frupture-de-formation\""),
+        "produce the pack"
+    );
+    // A shared link works in another browser (no cookie) and keeps the order.
+    let pack = s
+        .get("/fr/pack?id=cases%2Frupture-de-formation&id=R1.1")
+        .text;
+    let case = pack.find("abandonne sa formation au bout").unwrap();
+    let rec = pack.find("<h2 lang=\"fr\">Accueillir rapidement").unwrap();
+    assert!(case < rec, "pack follows the basket order");
+    assert_eq!(
+        s.get("/fr/pack").status,
+        303,
+        "an empty pack goes to the basket"
+    );
+}
+
+#[test]
+fn a_situation_search_shows_a_pathway_from_case_to_tools_to_module() {
+    let s = bundled();
+    for (lang, q) in [
+        (
+            "fr",
+            "un jeune réfugié ne vient plus à sa formation depuis deux semaines",
+        ),
+        (
+            "en",
+            "a young refugee stopped coming to his training course after two weeks",
+        ),
+        (
+            "it",
+            "un giovane rifugiato abbandona la formazione dopo due settimane",
+        ),
+        (
+            "sv",
+            "en ung flykting slutar komma till utbildningen efter två veckor",
+        ),
+    ] {
+        let html = s.get_with(&format!("/{lang}/search"), &[("q", q)]).text;
+        let pathway = html
+            .split("class=\"pathway\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{lang}: no pathway"));
+        let pathway = pathway.split("</section>").next().unwrap();
+        assert!(
+            pathway.contains("/r/cases/rupture-de-formation"),
+            "{lang}: starts from the case"
+        );
+        assert!(pathway.contains("/r/tools/"), "{lang}: a tool");
+        assert!(
+            pathway.contains("/r/modules/"),
+            "{lang}: a module to go further"
+        );
+        assert!(
+            pathway.matches("<small>").count() >= 3,
+            "{lang}: each step has its reason"
+        );
+        // From the module to its printed pack: a few clicks.
+        let module = pathway
+            .split(&format!("href=\"/{lang}/r/modules/"))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let page = s.get(&format!("/{lang}/r/modules/{module}")).text;
+        let pack = format!("/{lang}/modules/{module}/pack");
+        assert!(
+            page.contains(&format!("href=\"{pack}\"")),
+            "{lang}: the module page links to its pack"
+        );
+        assert_eq!(s.get(&pack).status, 200);
+    }
+    let keyword = s.get_with("/fr/search", &[("q", "interprète")]).text;
+    assert!(
+        !keyword.contains("class=\"pathway\""),
+        "no pathway for a keyword"
+    );
+    let weak = s
+        .get_with(
+            "/fr/search",
+            &[("q", "le chat de la voisine est sur le toit")],
+        )
+        .text;
+    assert!(
+        !weak.contains("class=\"pathway\""),
+        "no pathway when the evidence is weak"
+    );
+}
+
+#[test]
+fn a_pack_prints_to_a4_pdf_with_every_part() {
+    if !have("chromium") || !have("pdftotext") || !have("pdfinfo") {
+        return;
+    }
+    let s = bundled();
+    let html = s.get(M1).text;
+    let titles: Vec<String> = html
+        .split("<article class=\"part\"")
+        .skip(1)
+        .map(|part| {
+            part.split("<h2")
+                .nth(1)
+                .unwrap()
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("pack.pdf");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("{}{M1}", s.base))
+        .output()
+        .unwrap();
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info =
+        String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(info.contains("(A4)"), "A4 pages: {info}");
+    // Cover, contents, then each part on its own page(s).
+    assert!(
+        pages >= titles.len() + 2,
+        "{pages} pages for {} parts",
+        titles.len()
+    );
+    let text = String::from_utf8(
+        Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for title in &titles {
+        let head: String = title
+            .replace("&#39;", "'")
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains(&head), "the PDF lacks the part «{title}»");
+    }
+    std::fs::copy(&pdf, super::browser::shots().join("pack-m1.pdf")).ok();
+}
+
+#[test]
+fn the_offline_file_opens_from_disk_in_a_browser() {
+    let Some(b) = super::webdriver::Browser::start(1000, 800, false) else {
+        return;
+    };
+    let r = bundled().get(&format!("{M1}?download=1"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pack.html");
+    std::fs::write(&file, &r.bytes).unwrap();
+    b.goto(&format!("file://{}", file.display()));
+    let h1 = b.text(&b.find("section.cover h1"));
+    assert!(h1.starts_with("Dossier de séance"), "{h1}");
+    let styled = b.exec("return getComputedStyle(document.querySelector('.cover')).display");
+    assert_eq!(styled, "flex", "the inlined stylesheet applies");
+    b.screenshot(&super::browser::shots().join("pack-offline.png"));
+}
