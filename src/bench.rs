@@ -152,3 +152,177 @@ pub fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Resident memory of this process, now and at its peak, in MiB (Linux).
+pub fn rss_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn summary(name: &str, mut ms: Vec<f64>) -> String {
+    ms.sort_by(f64::total_cmp);
+    format!(
+        "{name}: p50 {:.3} ms, p99 {:.3} ms, mean {:.3} ms over {}",
+        percentile(&ms, 50.0),
+        percentile(&ms, 99.0),
+        ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+        ms.len()
+    )
+}
+
+/// Build, start-up, memory and latency figures of one corpus, printed one per line as
+/// `key: value` so that scripts/bench.sh can put them in BENCHMARKS.md.
+pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyhow::Result<()> {
+    use crate::search::{self, SearchRequest};
+    let work = tempfile_dir("profint-bench")?;
+    let index_dir = work.join("index");
+    let settings = Settings {
+        corpus: corpus.to_path_buf(),
+        index: index_dir.clone(),
+        load: Default::default(),
+        rebuild: true,
+    };
+    let started = Instant::now();
+    let (service, _) = Service::start(settings.clone(), |_, _| {})?;
+    service.close()?;
+    let build = started.elapsed().as_secs_f64();
+    let resources = service.index.num_resources();
+    let files = service.meta().files;
+    let (_, peak_build) = rss_mib();
+    drop(service);
+    println!("resources: {resources}");
+    println!("files: {files}");
+    println!("build_s: {build:.2}");
+    println!("build_resources_per_s: {:.0}", resources as f64 / build);
+    println!("index_mib: {:.1}", dir_size(&index_dir) as f64 / 1048576.0);
+    println!("peak_rss_build_mib: {peak_build:.0}");
+
+    let started = Instant::now();
+    let (service, report) = Service::start(
+        Settings {
+            rebuild: false,
+            ..settings
+        },
+        |_, _| {},
+    )?;
+    println!(
+        "startup_existing_index_s: {:.3}",
+        started.elapsed().as_secs_f64()
+    );
+    anyhow::ensure!(
+        !report.changed(),
+        "start-up on an unchanged corpus rewrote the index: {report:?}"
+    );
+    let service = Arc::new(service);
+    let meta = service.meta();
+    let qs = crate::gen::queries(42, queries);
+    let mut keyword = Vec::new();
+    let mut situation = Vec::new();
+    // Warm up: the first searches fault the index into memory.
+    for (_, lang, text) in qs.iter().take(20) {
+        let _ = search::search(
+            &service.index,
+            meta.scope(),
+            &SearchRequest::new(text, *lang),
+        );
+    }
+    let mut ids = Vec::new();
+    for (i, (_, lang, text)) in qs.iter().enumerate() {
+        let mut req = SearchRequest::new(&format!("{text} "), *lang);
+        req.per_page = 10;
+        let t = Instant::now();
+        let answer = search::search(&service.index, meta.scope(), &req)
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        if i % 2 == 0 {
+            keyword.push(ms)
+        } else {
+            situation.push(ms)
+        }
+        if let Some(h) = answer.hits.first() {
+            ids.push(h.id.clone());
+        }
+    }
+    let all: Vec<f64> = keyword.iter().chain(&situation).copied().collect();
+    println!("search_in_process: {}", summary("all", all));
+    println!("search_keywords: {}", summary("keywords", keyword));
+    println!("search_situations: {}", summary("situations", situation));
+    let mut related_ms = Vec::new();
+    let searcher = service.index.searcher();
+    for id in ids.iter().take(200) {
+        let r = service.index.find(&searcher, id)?.expect("found");
+        let t = Instant::now();
+        let _ = search::related::related(&service.index, &r, crate::lang::Lang::Fr, 5)?;
+        related_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("related: {}", summary("related", related_ms));
+
+    // Over HTTP on loopback.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let state = service.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind loopback");
+            tx.send(listener.local_addr().expect("address"))
+                .expect("send address");
+            axum::serve(listener, crate::http::app(state, Default::default()))
+                .await
+                .expect("serve");
+        });
+    });
+    let addr = rx.recv()?;
+    let paths: Vec<String> = qs
+        .iter()
+        .map(|(_, lang, text)| format!("/api/search?lang={}&q={}", lang.code(), encode(text)))
+        .collect();
+    let mut http_ms = Vec::new();
+    for path in paths.iter().cycle().take(http_requests) {
+        let t = Instant::now();
+        let (status, _) = http_get(addr, path)?;
+        anyhow::ensure!(status == 200, "{path} answered {status}");
+        http_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("search_http: {}", summary("http", http_ms));
+    println!("http_addr: {addr}");
+    let lua = work.join("paths.lua");
+    let list: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+    std::fs::write(&lua, format!("local paths = {{{}}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n", list.join(",")))?;
+    println!("wrk_script: {}", lua.display());
+    let (rss, _) = rss_mib();
+    println!("rss_serving_mib: {rss:.0}");
+    // Keep serving while a load generator runs, when asked (scripts/bench.sh).
+    if let Ok(secs) = std::env::var("PROFINT_BENCH_HOLD_SECS") {
+        use std::io::Write as _;
+        std::io::stdout().flush()?;
+        std::thread::sleep(Duration::from_secs(secs.parse().unwrap_or(0)));
+        let (rss, peak) = rss_mib();
+        println!("rss_after_load_mib: {rss:.0}");
+        println!("peak_rss_mib: {peak:.0}");
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}

@@ -106,6 +106,18 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
+    /// Build, start-up, memory, search, related and HTTP latency on a corpus.
+    Search {
+        /// Corpus to index (e.g. one written by gen-corpus).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Number of generated queries (keywords and situation sentences in turn).
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// Sequential HTTP requests for the loopback latency figure.
+        #[arg(long, default_value_t = 1000)]
+        http_requests: usize,
+    },
     /// Time from a file write to the new text being returned by /api/search.
     Freshness {
         /// Corpus to copy and edit (the original is not touched).
@@ -247,6 +259,14 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(if loaded.errors() > 0 { 1 } else { 0 })
         }
         Command::Bench { which } => match which {
+            BenchCommand::Search {
+                corpus,
+                queries,
+                http_requests,
+            } => {
+                crate::bench::search_bench(&corpus, queries, http_requests)?;
+                Ok(0)
+            }
             BenchCommand::Freshness { corpus, edits } => {
                 let times = crate::bench::freshness(&corpus, edits)?;
                 println!(

@@ -2,7 +2,10 @@
 //! (each analyzed by its language's analyzer), fast fields for facets, and the whole resource
 //! stored as JSON so that pages are served from the index without re-reading the corpus.
 
+mod card;
 mod sync;
+
+pub use card::Card;
 
 pub use sync::{apply, sync, ApplyReport, SyncReport};
 
@@ -26,6 +29,8 @@ pub struct LangFields {
     /// sees one document length, as a single-field engine would: a title word shared by many
     /// documents does not outweigh the body.
     pub text: Field,
+    /// The version's summary and body as plain text, stored for snippets.
+    pub plain: Field,
     /// Every word of the version as written (lowercased, not stemmed): completions,
     /// typo tolerance (a misspelt word is close to a written word, not always to its stem)
     /// and did-you-mean draw on it.
@@ -39,6 +44,8 @@ pub struct Fields {
     pub key: Field,
     pub hash: Field,
     pub data: Field,
+    /// The resource's [`Card`], for result lists.
+    pub card: Field,
     pub kind: Field,
     /// Main and secondary domains (for filters and counts).
     pub domain: Field,
@@ -64,7 +71,10 @@ fn build_schema() -> (Schema, Fields) {
     let id = b.add_text_field("id", STRING | STORED | FAST);
     let key = b.add_text_field("key", STRING | FAST);
     let hash = b.add_text_field("hash", STRING | FAST);
-    let data = b.add_bytes_field("data", STORED);
+    // JSON kept as stored text: tantivy reads text values with one copy, bytes values byte
+    // by byte.
+    let data = b.add_text_field("data", STORED);
+    let card = b.add_text_field("card", STORED);
     let kind = b.add_text_field("type", STRING | FAST);
     let domain = b.add_text_field("domain", STRING | FAST);
     let langs = b.add_text_field("langs", STRING | FAST);
@@ -86,6 +96,7 @@ fn build_schema() -> (Schema, Fields) {
         LangFields {
             title: b.add_text_field(&format!("title_{code}"), indexed.clone()),
             text: b.add_text_field(&format!("text_{code}"), indexed),
+            plain: b.add_text_field(&format!("plain_{code}"), STORED),
             words: b.add_text_field(&format!("words_{code}"), words),
         }
     });
@@ -94,6 +105,7 @@ fn build_schema() -> (Schema, Fields) {
         key,
         hash,
         data,
+        card,
         kind,
         domain,
         langs,
@@ -167,12 +179,37 @@ impl SearchIndex {
     /// The stored resource of a document.
     pub fn resource_at(&self, searcher: &Searcher, addr: DocAddress) -> tantivy::Result<Resource> {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let bytes = doc
+        let json = doc
             .get_first(self.fields.data)
-            .and_then(|v| tantivy::schema::Value::as_bytes(&v))
+            .and_then(|v| tantivy::schema::Value::as_str(&v))
             .unwrap_or_default();
-        serde_json::from_slice(bytes)
+        serde_json::from_str(json)
             .map_err(|e| tantivy::TantivyError::InternalError(format!("stored resource: {e}")))
+    }
+
+    /// The card of a document, and the plain text of its version in `lang` (or of the
+    /// original, when it has none in `lang`).
+    pub fn card_at(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        lang: Lang,
+    ) -> tantivy::Result<(Card, String)> {
+        use tantivy::schema::Value;
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc
+            .get_first(self.fields.card)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let card: Card = serde_json::from_str(json)
+            .map_err(|e| tantivy::TantivyError::InternalError(format!("stored card: {e}")))?;
+        let shown = card.version(lang).0;
+        let plain = doc
+            .get_first(self.fields.lang(shown).plain)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok((card, plain))
     }
 
     /// The address of the resource with this id, if indexed.
@@ -253,11 +290,13 @@ pub fn to_document(fields: &Fields, resource: &Resource) -> TantivyDocument {
     doc.add_text(fields.id, &resource.id);
     doc.add_text(fields.key, &resource.key);
     doc.add_text(fields.hash, &resource.content_hash);
-    doc.add_bytes(
+    doc.add_text(
         fields.data,
-        serde_json::to_vec(resource)
-            .expect("resources serialize")
-            .as_slice(),
+        serde_json::to_string(resource).expect("resources serialize"),
+    );
+    doc.add_text(
+        fields.card,
+        serde_json::to_string(&Card::of(resource)).expect("cards serialize"),
     );
     doc.add_text(fields.kind, resource.kind.as_str());
     for d in resource.all_domains() {
@@ -279,6 +318,7 @@ pub fn to_document(fields: &Fields, resource: &Resource) -> TantivyDocument {
         let f = fields.lang(lang);
         let tags = t.tags.join(", ");
         let body = crate::content::plain_text(&t.markdown);
+        doc.add_text(f.plain, format!("{}\n{body}", t.summary));
         doc.add_text(f.title, &t.title);
         for part in [&t.title, &t.title, &t.summary, &tags, &body] {
             if !part.is_empty() {

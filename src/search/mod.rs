@@ -5,20 +5,20 @@ mod collector;
 pub mod pathway;
 pub mod query;
 pub mod related;
+mod snippet;
 pub mod spelling;
 pub mod suggest;
 
-use crate::content::{Domain, Resource, ResourceType};
+use crate::content::{Domain, ResourceType};
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::t;
-use crate::index::SearchIndex;
+use crate::index::{Card, SearchIndex};
 use crate::lang::Lang;
 use collector::{FacetedTop, Selection};
 use serde::Serialize;
 use std::time::Instant;
 use tantivy::query::{AllQuery, Query};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher};
+use tantivy::DocAddress;
 
 /// Most hits per page a client may ask for.
 pub const MAX_PER_PAGE: usize = 100;
@@ -124,8 +124,8 @@ const FEW_MATCHES: usize = 3;
 /// a constant below it).
 const WEAK_SCORE: f32 = 1.2;
 
-/// One run of the collector: the query, the concepts it was expanded with, what it found.
-type Pass = (Option<Box<dyn Query>>, Vec<String>, collector::Faceted);
+/// One run of the collector: the concepts the query was expanded with, and what it found.
+type Pass = (Vec<String>, collector::Faceted);
 
 /// Runs a search with the default query options.
 pub fn search(
@@ -204,17 +204,17 @@ pub fn search_with(
                 ..Default::default()
             },
         };
-        Ok((query, expanded, faceted))
+        Ok((expanded, faceted))
     };
-    let (mut query, mut expanded, mut faceted) = run(options)?;
+    let (mut expanded, mut faceted) = run(options)?;
     let mut cross_language = false;
     if !browse && !options.cross_language && faceted.lang_counts[req.lang.index()] < FEW_MATCHES {
         let wider = run(query::Options {
             cross_language: true,
             ..options
         })?;
-        if wider.2.total > faceted.total {
-            (query, expanded, faceted) = wider;
+        if wider.1.total > faceted.total {
+            (expanded, faceted) = wider;
             cross_language = true;
         }
     }
@@ -227,16 +227,29 @@ pub fn search_with(
         None
     };
     let page_docs: Vec<(f32, DocAddress)> = faceted.top.iter().skip(offset).copied().collect();
-    let mut snippets = Snippets::new(&searcher, query.as_deref().filter(|_| !browse), index);
+    let mut stems: [Option<Vec<String>>; 4] = Default::default();
     let mut hits = Vec::with_capacity(page_docs.len());
     for (score, addr) in page_docs {
-        let resource = index.resource_at(&searcher, addr)?;
+        let (card, plain) = index.card_at(&searcher, addr, req.lang)?;
+        let (shown, _, summary, _) = card.version(req.lang);
         let snippet = if req.snippets {
-            snippets.for_hit(&searcher, addr, &resource, req.lang)
+            let stems = stems[shown.index()].get_or_insert_with(|| {
+                if browse {
+                    Vec::new()
+                } else {
+                    crate::analysis::terms(shown, &q)
+                }
+            });
+            snippet::snippet(&plain, stems, SNIPPET_CHARS).unwrap_or_else(|| {
+                escape_html(&crop(
+                    if summary.is_empty() { &plain } else { summary },
+                    SNIPPET_CHARS,
+                ))
+            })
         } else {
             String::new()
         };
-        hits.push(hit(&resource, req.lang, score, snippet));
+        hits.push(hit(&card, req.lang, score, snippet));
     }
     let facets = facets(domains, req, &faceted);
     Ok(SearchResponse {
@@ -267,74 +280,22 @@ fn clean_query(q: &str) -> String {
         .collect()
 }
 
-/// A search hit for `resource` in `lang`.
-pub fn hit(resource: &Resource, lang: Lang, score: f32, snippet: String) -> Hit {
-    let (shown, version, fallback) = resource.version(lang);
+/// A search hit for a resource's card in `lang`.
+pub fn hit(card: &Card, lang: Lang, score: f32, snippet: String) -> Hit {
+    let (shown, title, summary, fallback) = card.version(lang);
     Hit {
-        id: resource.id.clone(),
+        id: card.id.clone(),
         lang: shown,
         fallback,
-        title: version.title.clone(),
-        kind: resource.kind,
-        domain: resource.domain.clone(),
-        domains: resource.domains.clone(),
-        url: resource.page_url(lang),
-        summary: version.summary.clone(),
+        title: title.to_string(),
+        kind: card.kind,
+        domain: card.domain.clone(),
+        domains: card.domains.clone(),
+        url: format!("/{}/r/{}", lang.code(), card.id),
+        summary: summary.to_string(),
         snippet,
         score,
-        translations: resource.translations.keys().copied().collect(),
-    }
-}
-
-/// Snippet generators, made per language on first use (each reads the query's term weights).
-struct Snippets<'q> {
-    query: Option<&'q dyn Query>,
-    body_fields: [tantivy::schema::Field; 4],
-    generators: [Option<Option<SnippetGenerator>>; 4],
-}
-
-impl<'q> Snippets<'q> {
-    fn new(_searcher: &Searcher, query: Option<&'q dyn Query>, index: &SearchIndex) -> Self {
-        Snippets {
-            query,
-            body_fields: Lang::ALL.map(|l| index.fields.lang(l).text),
-            generators: [None, None, None, None],
-        }
-    }
-
-    fn for_hit(
-        &mut self,
-        searcher: &Searcher,
-        _addr: DocAddress,
-        resource: &Resource,
-        lang: Lang,
-    ) -> String {
-        let (shown, version, _) = resource.version(lang);
-        if let Some(query) = self.query {
-            let slot = &mut self.generators[shown.index()];
-            let generator = slot.get_or_insert_with(|| {
-                SnippetGenerator::create(searcher, query, self.body_fields[shown.index()])
-                    .ok()
-                    .map(|mut g| {
-                        g.set_max_num_chars(SNIPPET_CHARS);
-                        g
-                    })
-            });
-            if let Some(generator) = generator {
-                let text = crate::content::plain_text(&version.markdown);
-                let mut snippet = generator.snippet(&text);
-                if !snippet.is_empty() && !snippet.highlighted().is_empty() {
-                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    return snippet.to_html().trim().to_string();
-                }
-            }
-        }
-        let source = if version.summary.is_empty() {
-            crate::content::plain_text(&version.markdown)
-        } else {
-            version.summary.clone()
-        };
-        escape_html(&crop(&source, SNIPPET_CHARS))
+        translations: card.versions.keys().copied().collect(),
     }
 }
 

@@ -103,12 +103,15 @@ fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn 
 
 /// The relevance query of one language's fields: BM25 over the language's text, a bonus for
 /// words of the title and for query words found side by side, typo tolerance for words no
-/// resource contains, and completion of the word being typed.
+/// resource contains, and completion of the word being typed. `primary` is the requested
+/// language: only there are unknown words read as typos and the last word completed (in
+/// another language's fields a word is unknown because it belongs to the user's language).
 pub fn language_query(
     searcher: &Searcher,
     f: &LangFields,
     a: &Analyzed,
     options: &Options,
+    primary: bool,
 ) -> Option<Box<dyn Query>> {
     if a.terms.is_empty() {
         return None;
@@ -147,7 +150,7 @@ pub fn language_query(
             ));
         }
     }
-    if a.open_last {
+    if a.open_last && primary {
         if let Some(last) = a.terms.last() {
             if last.to - last.from >= 3 {
                 if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text) {
@@ -296,13 +299,13 @@ pub fn search_query(
         };
 
     for (l, a) in &analyzed {
-        let text = language_query(searcher, fields.lang(*l), a, &options);
+        let text = language_query(searcher, fields.lang(*l), a, &options, *l == lang);
         if *l == lang {
             clauses.extend(text.map(|t| (Occur::Should, t)));
             continue;
         }
         if options.cross_language {
-            if let Some(again) = language_query(searcher, fields.lang(*l), a, &options) {
+            if let Some(again) = language_query(searcher, fields.lang(*l), a, &options, false) {
                 clauses.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(again, CROSS_LANGUAGE)),

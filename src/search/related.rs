@@ -16,7 +16,7 @@
 use super::{hit, Hit};
 use crate::content::{Resource, ResourceType};
 use crate::i18n::t;
-use crate::index::SearchIndex;
+use crate::index::{Card, SearchIndex};
 use crate::lang::Lang;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -34,6 +34,8 @@ pub const SIMILARITY_WEIGHT: f32 = 2.0;
 /// Below this relative similarity, text likeness is not worth mentioning as a reason.
 const SIMILARITY_REASON_MIN: f32 = 0.35;
 const CANDIDATES: usize = 80;
+/// Characters of each version's body read to find similar resources.
+const MLT_BODY_CHARS: usize = 1500;
 const SIMILAR: usize = 25;
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,10 +109,13 @@ pub fn related(
     for (l, tr) in &resource.translations {
         let lf = f.lang(*l);
         fields.push((lf.title, vec![OwnedValue::Str(tr.title.clone())]));
-        fields.push((
-            lf.text,
-            vec![OwnedValue::Str(crate::content::plain_text(&tr.markdown))],
-        ));
+        // The opening of the body says what a resource is about; reading all of it would
+        // cost more than it adds.
+        let body: String = crate::content::plain_text(&tr.markdown)
+            .chars()
+            .take(MLT_BODY_CHARS)
+            .collect();
+        fields.push((lf.text, vec![OwnedValue::Str(body)]));
     }
     let mlt = MoreLikeThisQuery::builder()
         .with_min_doc_frequency(1)
@@ -136,13 +141,14 @@ pub fn related(
         }
     }
 
+    let this = Card::of(resource);
     let mut scored = Vec::new();
     for (addr, similarity) in candidates {
-        let other = index.resource_at(&searcher, addr)?;
+        let (other, _) = index.card_at(&searcher, addr, lang)?;
         if other.id == resource.id {
             continue;
         }
-        let (score, codes) = explain(resource, &other, similarity);
+        let (score, codes) = explain(&this, &other, similarity);
         if codes.is_empty() {
             continue;
         }
@@ -162,7 +168,7 @@ pub fn related(
         if list.len() >= limit {
             continue;
         }
-        let snippet = super::escape_html(&super::crop(&other.version(lang).1.summary, 160));
+        let snippet = super::escape_html(&super::crop(other.version(lang).2, 160));
         list.push(RelatedHit {
             hit: hit(&other, lang, score, snippet),
             reasons: codes.iter().map(|c| describe(lang, c)).collect(),
@@ -197,7 +203,7 @@ fn is_self(
 }
 
 /// The score and reason codes of `other` as related to `this`.
-pub fn explain(this: &Resource, other: &Resource, similarity: f32) -> (f32, Vec<String>) {
+pub fn explain(this: &Card, other: &Card, similarity: f32) -> (f32, Vec<String>) {
     let mut score = 0.0;
     let mut codes = Vec::new();
     if this.related.contains(&other.id) || other.related.contains(&this.id) {

@@ -50,8 +50,9 @@ pub fn did_you_mean(index: &SearchIndex, lang: Lang, q: &str) -> Option<String> 
             continue;
         }
         let max = if len >= 8 { 2 } else { 1 };
-        // Candidates share the first letter: most typos are not on it, and it keeps the scan small.
-        let first: String = w.term.chars().take(1).collect();
+        // Candidates share the first two letters: most typos are not there, and it keeps the
+        // scan to a small slice of the dictionary.
+        let first: String = w.term.chars().take(2).collect();
         let mut upper = first.clone().into_bytes();
         upper.push(0xff);
         let mut best: HashMap<String, (usize, u64)> = HashMap::new();
@@ -69,7 +70,11 @@ pub fn did_you_mean(index: &SearchIndex, lang: Lang, q: &str) -> Option<String> 
                 continue;
             };
             while stream.advance() {
-                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                let key = stream.key();
+                if key.len().abs_diff(w.term.len()) > max + 1 {
+                    continue;
+                }
+                let Ok(candidate) = std::str::from_utf8(key) else {
                     continue;
                 };
                 if let Some(d) = distance(&w.term, candidate, max) {

@@ -83,10 +83,10 @@ pub fn suggest(
             built.query.as_ref(),
             &TopDocs::with_limit(TITLES).order_by_score(),
         )? {
-            let resource = index.resource_at(&searcher, addr)?;
+            let (card, _) = index.card_at(&searcher, addr, lang)?;
             out.push(Suggestion {
-                text: resource.version(lang).1.title.clone(),
-                id: Some(resource.id.clone()),
+                text: card.version(lang).1.to_string(),
+                id: Some(card.id.clone()),
             });
         }
     }

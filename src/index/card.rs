@@ -1,0 +1,57 @@
+//! A resource's card: what a result list and the related panels need of it (ids, type,
+//! domains, links, and title and summary per language), stored apart from the full resource
+//! so that showing ten hits never parses ten whole documents.
+
+use crate::content::{Resource, ResourceType};
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ResourceType,
+    pub domain: String,
+    pub domains: Vec<String>,
+    pub recommendations: Vec<String>,
+    pub related: Vec<String>,
+    pub original: Lang,
+    /// Title and summary of each language version.
+    pub versions: BTreeMap<Lang, (String, String)>,
+}
+
+impl Card {
+    pub fn of(r: &Resource) -> Card {
+        Card {
+            id: r.id.clone(),
+            kind: r.kind,
+            domain: r.domain.clone(),
+            domains: r.domains.clone(),
+            recommendations: r.recommendations.clone(),
+            related: r.related.clone(),
+            original: r.original,
+            versions: r
+                .translations
+                .iter()
+                .map(|(l, t)| (*l, (t.title.clone(), t.summary.clone())))
+                .collect(),
+        }
+    }
+
+    /// The version to show in `lang` (title, summary), its language, and whether it is a
+    /// fallback to the original.
+    pub fn version(&self, lang: Lang) -> (Lang, &str, &str, bool) {
+        match self.versions.get(&lang) {
+            Some((t, s)) => (lang, t, s, false),
+            None => {
+                let (t, s) = &self.versions[&self.original];
+                (self.original, t, s, true)
+            }
+        }
+    }
+
+    pub fn all_domains(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.domain.as_str()).chain(self.domains.iter().map(String::as_str))
+    }
+}

@@ -1,0 +1,150 @@
+//! Snippets: the ~200 characters of a text where the query's words are densest, HTML-escaped,
+//! with matches in `<mark>`. Words are compared after lowercasing and accent folding, a text
+//! word matching when it starts with a query term's stem: close to what the analyzer matched,
+//! at a fraction of the cost of stemming every word of every hit.
+
+use super::escape_html;
+
+/// Lowercase and strip accents, keeping one output character per input character.
+fn fold(c: char) -> char {
+    let c = c.to_lowercase().next().unwrap_or(c);
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+/// Byte ranges of the words of `text` that match one of `stems`.
+fn matches(text: &str, stems: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut start = 0;
+    let flush = |word: &mut String, start: usize, end: usize, out: &mut Vec<(usize, usize)>| {
+        if !word.is_empty()
+            && stems
+                .iter()
+                .any(|s| word.starts_with(s.as_str()) && s.len() * 2 >= word.len().min(4))
+        {
+            out.push((start, end));
+        }
+        word.clear();
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if word.is_empty() {
+                start = i;
+            }
+            word.push(fold(c));
+        } else {
+            flush(&mut word, start, i, &mut out);
+        }
+    }
+    flush(&mut word, start, text.len(), &mut out);
+    out
+}
+
+/// The best window of about `max` characters, or `None` when no word matches.
+pub fn snippet(text: &str, stems: &[String], max: usize) -> Option<String> {
+    if stems.is_empty() {
+        return None;
+    }
+    let found = matches(text, stems);
+    if found.is_empty() {
+        return None;
+    }
+    // The window (in bytes, about `max` characters) that covers the most matches.
+    let budget = max * 2;
+    let (mut best, mut best_count, mut j) = (0, 0, 0);
+    for i in 0..found.len() {
+        while j < found.len() && found[j].1 - found[i].0 <= budget {
+            j += 1;
+        }
+        if j - i > best_count {
+            best_count = j - i;
+            best = i;
+        }
+    }
+    let first = found[best].0;
+    // Start a little before the first match, at a word boundary.
+    let lead = text[..first]
+        .char_indices()
+        .rev()
+        .take(40)
+        .last()
+        .map_or(first, |(i, _)| i);
+    let start = if lead == 0 {
+        0
+    } else {
+        text[lead..first].find(' ').map_or(lead, |p| lead + p + 1)
+    };
+    let start = if first - start > 60 { first } else { start };
+    let mut end = start;
+    for (count, (i, c)) in text[start..].char_indices().enumerate() {
+        end = start + i + c.len_utf8();
+        if count + 1 >= max {
+            break;
+        }
+    }
+    if end < text.len() {
+        if let Some(p) = text[start..end].rfind(' ') {
+            if p > max / 2 {
+                end = start + p;
+            }
+        }
+    }
+    let mut out = String::with_capacity(end - start + 64);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for &(s, e) in found.iter().filter(|(s, e)| *s >= start && *e <= end) {
+        out.push_str(&escape_html(&text[at..s]));
+        out.push_str("<mark>");
+        out.push_str(&escape_html(&text[s..e]));
+        out.push_str("</mark>");
+        at = e;
+    }
+    out.push_str(&escape_html(&text[at..end]));
+    if end < text.len() {
+        out.push('…');
+    }
+    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_stem_matches_with_accents_folded() {
+        let s = snippet(
+            "Le suivi de l'accompagnement d'un interprète <b>professionnel</b>.",
+            &["accompagn".into(), "interpret".into()],
+            200,
+        )
+        .unwrap();
+        assert_eq!(s, "Le suivi de l&#39;<mark>accompagnement</mark> d&#39;un <mark>interprète</mark> &lt;b&gt;professionnel&lt;/b&gt;.");
+    }
+
+    #[test]
+    fn picks_the_densest_window() {
+        let text = format!(
+            "{} formation et emploi, formation encore. {}",
+            "mot ".repeat(100),
+            "fin ".repeat(100)
+        );
+        let s = snippet(&text, &["format".into(), "emploi".into()], 80).unwrap();
+        assert!(
+            s.starts_with('…') && s.contains("<mark>formation</mark> et <mark>emploi</mark>"),
+            "{s}"
+        );
+        assert!(snippet("rien ici", &["format".into()], 80).is_none());
+    }
+}
