@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# One command for the performance figures of BENCHMARKS.md: for each corpus size, a generated
+# corpus (profint gen-corpus), profint's own figures (profint bench search / freshness), HTTP
+# throughput under wrk on loopback, and Xapian and PostgreSQL through shared/peers on the same
+# documents and queries, in the same run. Prints the Markdown tables on stdout.
+#   SIZES="1000 10000 100000" bash scripts/bench.sh > /tmp/bench.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000 10000 100000"}
+SHARED=${SHARED:-../shared}
+WORK=${WORK:-target/bench}
+QUERIES=${QUERIES:-200}
+mkdir -p "$WORK"
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! /usr/bin/python3 -c "import xapian, psycopg2" 2>/dev/null || ! need pg_ctlcluster; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk python3-xapian python3-psycopg2 xapian-tools postgresql >/dev/null
+fi
+cargo build --release -q
+BIN=./target/release/profint
+export RUST_LOG=warn
+get() { sed -n "s/^$1: //p" "$2"; }
+
+echo "| resources | files | build s | resources/s | index MiB | peak RSS build MiB | start-up s | search p50 / p99 ms (in-process) | keywords p50 | situations p50 | related p50 / p99 ms | HTTP p50 / p99 ms | wrk req/s (2 threads, 32 conn, 10 s) | RSS serving MiB | freshness p50 / p95 ms |" > "$WORK/profint.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$WORK/profint.md"
+echo "| resources | engine | build s | index MiB | p50 ms | p99 ms | profint p50 ratio |" > "$WORK/peers.md"
+echo "|---|---|---|---|---|---|---|" >> "$WORK/peers.md"
+for n in $SIZES; do
+  dir="$WORK/$n"
+  if [ ! -f "$dir/jsonl/queries.jsonl" ]; then
+    rm -rf "$dir"
+    $BIN gen-corpus --resources "$n" --out "$dir/corpus" --jsonl "$dir/jsonl" --queries "$QUERIES" >&2
+  fi
+  out="$dir/profint.txt"
+  PROFINT_BENCH_HOLD_SECS=14 $BIN bench search --corpus "$dir/corpus" --queries "$QUERIES" --http-requests 1000 > "$out" &
+  pid=$!
+  while ! grep -q '^wrk_script:' "$out" 2>/dev/null; do sleep 0.5; kill -0 $pid; done
+  addr=$(get http_addr "$out"); script=$(get wrk_script "$out")
+  rps=$(wrk -t2 -c32 -d10s -s "$script" "http://$addr" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
+  wait $pid
+  fresh=$($BIN bench freshness --corpus "$dir/corpus" --edits 50 | sed -E 's/.*median ([0-9.]+) ms, p95 ([0-9.]+) ms.*/\1 \/ \2/')
+  p50=$(get search_in_process "$out" | sed -E 's/.*p50 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \/ \2/')
+  kw=$(get search_keywords "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+  sit=$(get search_situations "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+  rel=$(get related "$out" | sed -E 's/.*p50 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \/ \2/')
+  http=$(get search_http "$out" | sed -E 's/.*p50 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \/ \2/')
+  echo "| $n | $(get files "$out") | $(get build_s "$out") | $(get build_resources_per_s "$out") | $(get index_mib "$out") | $(get peak_rss_build_mib "$out") | $(get startup_existing_index_s "$out") | $p50 | $kw | $sit | $rel | $http | $rps | $(get rss_after_load_mib "$out") | $fresh |" >> "$WORK/profint.md"
+  # Peers on the same documents and queries.
+  /usr/bin/python3 "$SHARED/peers/run_peers.py" --docs "$dir/jsonl/docs.jsonl" --queries "$dir/jsonl/queries.jsonl" \
+      --out "$dir/peers" --engines xapian,postgres --op or --repeat 3 --warmup 1 >&2 || true
+  ours=$(get search_in_process "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+  /usr/bin/python3 - "$dir/peers/summary.json" "$n" "$ours" >> "$WORK/peers.md" <<'PY'
+import json, sys
+path, n, ours = sys.argv[1], sys.argv[2], float(sys.argv[3])
+try:
+    s = json.load(open(path))
+except Exception as e:
+    print(f"| {n} | (peers failed: {e}) | | | | | |"); sys.exit()
+for e in s.get("results", []):
+    p50, p99 = e.get("lat_p50_ms"), e.get("lat_p99_ms")
+    mib = round(e.get("index_bytes", 0) / 1048576, 1)
+    ratio = f"{ours / p50:.2f}" if p50 else "?"
+    print(f"| {n} | {e.get('engine')} | {e.get('build_s')} | {mib} | {p50} | {p99} | {ratio} |")
+PY
+done
+echo "## profint"; cat "$WORK/profint.md"; echo; echo "## Peers (same documents and queries)"; cat "$WORK/peers.md"
