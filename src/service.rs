@@ -72,6 +72,9 @@ pub struct Service {
     live: Mutex<Option<Live>>,
     /// Changed paths waiting to be applied.
     pub queue: AtomicUsize,
+    /// Changed paths received, and batches applied, since start.
+    pub events: AtomicUsize,
+    pub batches: AtomicUsize,
 }
 
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -113,6 +116,8 @@ impl Service {
             meta: RwLock::new(Arc::new(Meta::default())),
             live: Mutex::new(Some(Live { writer, corpus })),
             queue: AtomicUsize::new(0),
+            events: AtomicUsize::new(0),
+            batches: AtomicUsize::new(0),
         };
         service.publish(view, None);
         Ok((service, report))

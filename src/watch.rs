@@ -44,6 +44,8 @@ pub fn watch(service: Arc<Service>) -> anyhow::Result<WatchGuard> {
                     continue;
                 }
                 worker.queue.store(paths.len(), Ordering::Relaxed);
+                worker.events.fetch_add(paths.len(), Ordering::Relaxed);
+                worker.batches.fetch_add(1, Ordering::Relaxed);
                 if let Err(err) = worker.apply_paths(&paths) {
                     tracing::error!(error = %err, "could not apply changes; they will be retried with the next change");
                 }

@@ -2,7 +2,7 @@
 //! validated, with every problem collected and located.
 
 mod domains;
-mod front_matter;
+pub mod front_matter;
 mod load;
 mod markdown;
 mod problem;
@@ -10,7 +10,8 @@ mod state;
 mod vocabulary;
 
 pub use domains::{Domain, Site};
-pub use load::{is_ignored_name, LoadOptions};
+pub use front_matter::FrontMatter;
+pub use load::{is_ignored_name, parse_source, LoadOptions};
 pub use markdown::{plain_text, to_safe_html};
 pub use problem::{Problem, Severity};
 pub use state::{corpus_of, load, Change, CorpusState};

@@ -31,7 +31,22 @@ pub async fn search(
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
         snippets: true,
     };
-    Ok(Json(search::search(&state.index, meta.scope(), &req)?))
+    let answer = blocking(move || search::search(&state.index, meta.scope(), &req)).await?;
+    Ok(Json(answer))
+}
+
+/// Runs index work on the blocking pool: the async workers stay free to accept and answer
+/// other requests, and a request timeout can answer while slow work is still running.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "search task failed");
+        Err(ApiError::new(
+            ErrorCode::Internal,
+            "the search failed; see the server log",
+        ))
+    })
 }
 
 fn id_from(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
@@ -94,14 +109,18 @@ pub async fn related(
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
     let limit = params.number("limit", 5, 50)?;
-    let searcher = state.index.searcher();
-    let r = state.index.find(&searcher, &id)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::ResourceNotFound,
-            format!("no resource has the id `{id}`"),
-        )
-    })?;
-    Ok(Json(related::related(&state.index, &r, lang, limit)?))
+    let related = blocking(move || {
+        let searcher = state.index.searcher();
+        let r = state.index.find(&searcher, &id)?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ResourceNotFound,
+                format!("no resource has the id `{id}`"),
+            )
+        })?;
+        Ok(related::related(&state.index, &r, lang, limit)?)
+    })
+    .await?;
+    Ok(Json(related))
 }
 
 pub async fn suggest(

@@ -2,6 +2,7 @@
 //! can drive it over a real socket or in-process alike.
 
 mod api;
+mod metrics;
 mod pack;
 mod pages;
 mod params;
@@ -64,6 +65,7 @@ fn cors(options: &HttpOptions) -> CorsLayer {
 
 pub fn app(state: AppState, options: HttpOptions) -> Router {
     let options = Arc::new(options);
+    let metrics = Arc::new(metrics::Metrics::default());
     let api = Router::new()
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
@@ -75,6 +77,7 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
     Router::new()
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics::render))
         .route("/", get(pages::root))
         .route("/opensearch.xml", get(pages::opensearch))
         .route("/assets/{name}", get(pages::asset))
@@ -93,7 +96,12 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
         .fallback(fallback)
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))
+        .route_layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            metrics::track,
+        ))
         .layer(axum::Extension(options.clone()))
+        .layer(axum::Extension(metrics))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(

@@ -9,6 +9,7 @@ mod cli;
 mod pack;
 mod pages;
 mod relevance;
+mod reliability;
 mod support;
 mod watch;
 mod webdriver;

@@ -1,0 +1,168 @@
+//! `/metrics` in the Prometheus text format: requests by route and status, a search latency
+//! histogram, and the index and corpus figures an operator watches.
+
+use super::AppState;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 5.0,
+];
+
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    search_buckets: [AtomicU64; 12],
+    search_count: AtomicU64,
+    search_sum_micros: AtomicU64,
+}
+
+impl Metrics {
+    fn observe_search(&self, seconds: f64) {
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                self.search_buckets[i].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.search_count.fetch_add(1, Ordering::Relaxed);
+        self.search_sum_micros
+            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+    }
+}
+
+/// Counts every request by its route template (never by raw path: bounded label values).
+pub async fn track(
+    State(metrics): State<std::sync::Arc<Metrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    if route == "/api/search" || route == "/{lang}/search" {
+        metrics.observe_search(started.elapsed().as_secs_f64());
+    }
+    let status = response.status().as_u16();
+    *metrics
+        .requests
+        .lock()
+        .expect("metrics lock")
+        .entry((route, status))
+        .or_default() += 1;
+    response
+}
+
+pub async fn render(
+    State(state): State<AppState>,
+    axum::Extension(metrics): axum::Extension<std::sync::Arc<Metrics>>,
+) -> Response {
+    let mut out = String::new();
+    out.push_str("# HELP profint_http_requests_total HTTP requests by route and status.\n# TYPE profint_http_requests_total counter\n");
+    for ((route, status), n) in metrics.requests.lock().expect("metrics lock").iter() {
+        let _ = writeln!(
+            out,
+            "profint_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
+            route.replace('"', "")
+        );
+    }
+    out.push_str("# HELP profint_search_duration_seconds Time to answer a search.\n# TYPE profint_search_duration_seconds histogram\n");
+    for (i, bound) in BUCKETS.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "profint_search_duration_seconds_bucket{{le=\"{bound}\"}} {}",
+            metrics.search_buckets[i].load(Ordering::Relaxed)
+        );
+    }
+    let count = metrics.search_count.load(Ordering::Relaxed);
+    let _ = writeln!(
+        out,
+        "profint_search_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+    );
+    let _ = writeln!(
+        out,
+        "profint_search_duration_seconds_sum {}",
+        metrics.search_sum_micros.load(Ordering::Relaxed) as f64 / 1e6
+    );
+    let _ = writeln!(out, "profint_search_duration_seconds_count {count}");
+    let meta = state.meta();
+    let errors = meta
+        .problems
+        .iter()
+        .filter(|p| p.problem.is_error())
+        .count();
+    let size: u64 = walkdir::WalkDir::new(&state.settings.index)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    let gauges = [
+        (
+            "profint_index_documents",
+            "Resources in the index.",
+            state.index.num_resources() as f64,
+        ),
+        (
+            "profint_index_size_bytes",
+            "Bytes of the index folder.",
+            size as f64,
+        ),
+        (
+            "profint_corpus_files",
+            "Content files read.",
+            meta.files as f64,
+        ),
+        (
+            "profint_problems",
+            "Content problems (errors and warnings).",
+            meta.problems.len() as f64,
+        ),
+        ("profint_problem_errors", "Content errors.", errors as f64),
+        (
+            "profint_watch_queue",
+            "Changed paths waiting to be applied.",
+            state.queue.load(Ordering::Relaxed) as f64,
+        ),
+        (
+            "profint_watch_batches_total",
+            "Batches of file changes applied.",
+            state.batches.load(Ordering::Relaxed) as f64,
+        ),
+        (
+            "profint_watch_events_total",
+            "Changed paths received from the watcher.",
+            state.events.load(Ordering::Relaxed) as f64,
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let kind = if name.ends_with("_total") {
+            "counter"
+        } else {
+            "gauge"
+        };
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+        );
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}
