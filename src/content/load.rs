@@ -64,6 +64,11 @@ pub(super) fn content_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<Path
                 {
                     "permission denied: the service cannot read this folder; fix its permissions"
                         .to_string()
+                } else if err
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                {
+                    "broken symbolic link: it points to a file that does not exist; fix or remove the link".to_string()
                 } else {
                     format!("cannot read: {err}")
                 };

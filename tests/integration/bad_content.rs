@@ -45,7 +45,18 @@ pub fn add_faults(root: &Path) {
         b"---\ntitle: \"Lien cass\xc3\xa9 vers une recommandation\"\ntype: case\ndomain: emploi\nrecommendations: [R9.9]\n---\nUne ressource valide malgr\xc3\xa9 un lien inconnu.\n",
     );
     #[cfg(unix)]
-    std::os::unix::fs::symlink("..", cases.join("loop")).unwrap();
+    {
+        std::os::unix::fs::symlink("..", cases.join("loop")).unwrap();
+        std::os::unix::fs::symlink("nowhere.fr.md", cases.join("dangling.fr.md")).unwrap();
+    }
+}
+
+/// Whether file permissions can hide a file from this process (not as root).
+fn permissions_apply() -> bool {
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(probe.path(), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::read(probe.path()).is_err()
 }
 
 fn problem<'a>(status: &'a Value, path: &str) -> &'a Value {
@@ -96,6 +107,7 @@ fn every_fault_is_reported_and_the_rest_is_served() {
             "unknown recommendation `R9.9`",
         ),
         ("cases/loop", None, "error", "loop"),
+        ("cases/dangling", None, "error", "broken symbolic link"),
     ];
     for (path, line, severity, words) in expect {
         let p = problem(&status, path);
@@ -108,6 +120,27 @@ fn every_fault_is_reported_and_the_rest_is_served() {
             Some(l) => assert_eq!(p["line"], l, "{path}: {p}"),
             None => assert!(p["line"].is_null(), "{path}: {p}"),
         }
+    }
+    // An unreadable file (permissions): only testable when they apply to this process.
+    if permissions_apply() {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.path().join("cases/locked.fr.md");
+        std::fs::write(
+            &locked,
+            "---\ntitle: \"x\"\ntype: case\ndomain: emploi\n---\nx\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let corpus = profint::content::load(dir.path(), &Default::default());
+        let p = corpus
+            .problems
+            .iter()
+            .find(|p| p.path == "cases/locked.fr.md")
+            .expect("reported");
+        assert!(p.message.contains("permission denied"), "{p}");
+        std::fs::remove_file(&locked).unwrap();
+    } else {
+        eprintln!("NOTICE: running as root, file permissions cannot hide a file; the permission-denied case is covered by the loader's message only");
     }
     // The good resources, and the one with only a warning, are all served.
     let browse = server.search(&[("q", ""), ("per_page", "100")]);

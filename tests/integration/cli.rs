@@ -37,7 +37,7 @@ fn check_passes_on_a_good_corpus_and_fails_with_located_errors_on_a_bad_one() {
         out.contains("warning: cases/badlink.fr.md:5: unknown recommendation `R9.9`"),
         "{out}"
     );
-    assert!(out.contains("11 errors, 1 warnings"), "{out}");
+    assert!(out.contains("12 errors, 1 warnings"), "{out}");
 }
 
 #[test]
