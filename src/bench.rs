@@ -56,8 +56,13 @@ pub fn start_server(
     let (service, _) = Service::start(settings, |_, _| {})?;
     let service = Arc::new(service);
     let guard = crate::watch::watch(service.clone())?;
+    let addr = serve_in_background(service.clone())?;
+    Ok((service, addr, guard))
+}
+
+/// Serves the HTTP app for `service` on a random loopback port, from a thread of its own.
+pub fn serve_in_background(service: Arc<Service>) -> anyhow::Result<SocketAddr> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let state = service.clone();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -70,13 +75,12 @@ pub fn start_server(
                 .expect("bind loopback");
             tx.send(listener.local_addr().expect("address"))
                 .expect("send address");
-            axum::serve(listener, crate::http::app(state, Default::default()))
+            axum::serve(listener, crate::http::app(service, Default::default()))
                 .await
                 .expect("serve");
         });
     });
-    let addr = rx.recv()?;
-    Ok((service, addr, guard))
+    Ok(rx.recv()?)
 }
 
 /// Freshness: time from a file write to the new text being returned by `/api/search`.
@@ -275,26 +279,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     println!("related: {}", summary("related", related_ms));
 
     // Over HTTP on loopback.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let state = service.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind loopback");
-            tx.send(listener.local_addr().expect("address"))
-                .expect("send address");
-            axum::serve(listener, crate::http::app(state, Default::default()))
-                .await
-                .expect("serve");
-        });
-    });
-    let addr = rx.recv()?;
+    let addr = serve_in_background(service.clone())?;
     let paths: Vec<String> = qs
         .iter()
         .map(|(_, lang, text)| format!("/api/search?lang={}&q={}", lang.code(), encode(text)))

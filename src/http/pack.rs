@@ -135,6 +135,15 @@ fn basket_ids(raw: Option<&str>, headers: &HeaderMap) -> Vec<String> {
     ids
 }
 
+/// The basket's resources, in order; ids that no longer exist are dropped.
+fn basket_items(state: &AppState, raw: Option<&str>, headers: &HeaderMap) -> Vec<Resource> {
+    let searcher = state.index.searcher();
+    basket_ids(raw, headers)
+        .iter()
+        .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
+        .collect()
+}
+
 fn cookie_ids(headers: &HeaderMap) -> Vec<String> {
     headers
         .get_all(header::COOKIE)
@@ -212,12 +221,7 @@ pub async fn basket(
     let Some(lang) = lang_of(&state, &code) else {
         return not_found(&state, Lang::Fr);
     };
-    let ids = basket_ids(raw.as_deref(), &headers);
-    let searcher = state.index.searcher();
-    let items: Vec<Resource> = ids
-        .iter()
-        .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
-        .collect();
+    let items = basket_items(&state, raw.as_deref(), &headers);
     let ids: Vec<String> = items.iter().map(|r| r.id.clone()).collect();
     let moved = |from: usize, to: usize| {
         let mut v = ids.clone();
@@ -284,12 +288,7 @@ pub async fn basket_pack(
     let Some(lang) = lang_of(&state, &code) else {
         return not_found(&state, Lang::Fr);
     };
-    let ids = basket_ids(raw.as_deref(), &headers);
-    let searcher = state.index.searcher();
-    let items: Vec<Resource> = ids
-        .iter()
-        .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
-        .collect();
+    let items = basket_items(&state, raw.as_deref(), &headers);
     if items.is_empty() {
         return Redirect::to(&format!("/{}/basket", lang.code())).into_response();
     }
