@@ -12,15 +12,20 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 $BIN gen-corpus --resources 5000 --out "$work/corpus" >/dev/null
 export RUST_LOG=error
-$BIN index --corpus "$work/corpus" --index "$work/index" >/dev/null
+start=$(date +%s.%N)
+$BIN index --rebuild --corpus "$work/corpus" --index "$work/index" >/dev/null
+full=$(python3 -c "print($(date +%s.%N) - $start)")
+echo "a full build takes ${full}s; kills land at random points within it"
 killed=0
 for round in $(seq 1 "$ROUNDS"); do
   token="crash${round}zz"
   find "$work/corpus/cases" -name '*.fr.md' | sort | awk -v r="$round" 'NR % 4 == r % 4' | head -1500 \
     | while read -r f; do printf '\nMot %s.\n' "$token" >> "$f"; done
-  $BIN index --corpus "$work/corpus" --index "$work/index" >/dev/null 2>&1 &
+  # Half the rounds rebuild from scratch, half bring the index up to date: both are killed.
+  if [ $((round % 2)) -eq 0 ]; then mode=--rebuild; else mode=; fi
+  $BIN index $mode --corpus "$work/corpus" --index "$work/index" >/dev/null 2>&1 &
   pid=$!
-  sleep "$(python3 -c "import random; print(random.uniform(0.05, 1.5))")"
+  sleep "$(python3 -c "import random; print(random.uniform(0.02, 0.9 * $full))")"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed+1)); fi
   wait "$pid" 2>/dev/null || true
   $BIN index --corpus "$work/corpus" --index "$work/index" >/dev/null
