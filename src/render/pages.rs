@@ -126,31 +126,6 @@ pub fn search(
                 }
             }
             div.columns {
-                aside.facets aria-labelledby="facets-h" {
-                    h2 #facets-h { (t(lang, "facets.title")) }
-                    fieldset {
-                        legend { (t(lang, "facets.domain")) }
-                        @for f in &answer.facets.domain {
-                            label.facet style={ "--dc:" (f.color.as_deref().unwrap_or("#666")) } {
-                                input type="checkbox" name="domain" value=(f.value) checked[f.selected];
-                                span.dot aria-hidden="true" {}
-                                span.name { (f.label) }
-                                span.n { (f.count) }
-                            }
-                        }
-                    }
-                    fieldset {
-                        legend { (t(lang, "facets.type")) }
-                        @for f in &answer.facets.kind {
-                            label.facet {
-                                input type="checkbox" name="type" value=(f.value) checked[f.selected];
-                                span.name { (f.label) }
-                                span.n { (f.count) }
-                            }
-                        }
-                    }
-                    button.apply type="submit" { (t(lang, "facets.apply")) }
-                }
                 section #results.results aria-labelledby="results-h" aria-live="polite" {
                     h1 #results-h {
                         (count)
@@ -236,6 +211,31 @@ pub fn search(
                             }
                         }
                     }
+                }
+                aside.facets aria-labelledby="facets-h" {
+                    h2 #facets-h { (t(lang, "facets.title")) }
+                    fieldset {
+                        legend { (t(lang, "facets.domain")) }
+                        @for f in &answer.facets.domain {
+                            label.facet style={ "--dc:" (f.color.as_deref().unwrap_or("#666")) } {
+                                input type="checkbox" name="domain" value=(f.value) checked[f.selected];
+                                span.dot aria-hidden="true" {}
+                                span.name { (f.label) }
+                                span.n { (f.count) }
+                            }
+                        }
+                    }
+                    fieldset {
+                        legend { (t(lang, "facets.type")) }
+                        @for f in &answer.facets.kind {
+                            label.facet {
+                                input type="checkbox" name="type" value=(f.value) checked[f.selected];
+                                span.name { (f.label) }
+                                span.n { (f.count) }
+                            }
+                        }
+                    }
+                    button.apply type="submit" { (t(lang, "facets.apply")) }
                 }
             }
         }

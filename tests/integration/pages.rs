@@ -54,6 +54,11 @@ fn every_page_exists_in_every_language_with_its_lang_attribute() {
             );
             assert!(html.contains("<main id=\"main\""), "{path}");
             assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
+            let (h1, h2) = (html.find("<h1"), html.find("<h2"));
+            assert!(
+                h2.is_none() || h1 < h2,
+                "{path}: headings in order (h1 before any h2)"
+            );
             // The language switcher keeps the current page.
             let here = path.trim_start_matches(&format!("/{lang}"));
             let other = if lang == "fr" { "en" } else { "fr" };
