@@ -61,6 +61,17 @@ fn id_from(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError
     Ok(id)
 }
 
+/// The resource with this id, or the API's not-found error.
+fn find(state: &AppState, id: &str) -> Result<crate::content::Resource, ApiError> {
+    let searcher = state.index.searcher();
+    state.index.find(&searcher, id)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::ResourceNotFound,
+            format!("no resource has the id `{id}`"),
+        )
+    })
+}
+
 pub async fn resource(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
@@ -69,13 +80,7 @@ pub async fn resource(
     let id = id_from(path)?;
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
-    let searcher = state.index.searcher();
-    let r = state.index.find(&searcher, &id)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::ResourceNotFound,
-            format!("no resource has the id `{id}`"),
-        )
-    })?;
+    let r = find(&state, &id)?;
     let (shown, version, fallback) = r.version(lang);
     Ok(Json(json!({
         "id": r.id,
@@ -110,13 +115,7 @@ pub async fn related(
     let lang = params.lang(state.meta().site.default_lang)?;
     let limit = params.number("limit", 5, 50)?;
     let related = blocking(move || {
-        let searcher = state.index.searcher();
-        let r = state.index.find(&searcher, &id)?.ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::ResourceNotFound,
-                format!("no resource has the id `{id}`"),
-            )
-        })?;
+        let r = find(&state, &id)?;
         Ok(related::related(&state.index, &r, lang, limit)?)
     })
     .await?;
