@@ -170,16 +170,6 @@ pub fn rss_mib() -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-fn dir_size(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum()
-}
-
 fn summary(name: &str, mut ms: Vec<f64>) -> String {
     ms.sort_by(f64::total_cmp);
     format!(
@@ -215,7 +205,10 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     println!("files: {files}");
     println!("build_s: {build:.2}");
     println!("build_resources_per_s: {:.0}", resources as f64 / build);
-    println!("index_mib: {:.1}", dir_size(&index_dir) as f64 / 1048576.0);
+    println!(
+        "index_mib: {:.1}",
+        crate::index::dir_size(&index_dir) as f64 / 1048576.0
+    );
     println!("peak_rss_build_mib: {peak_build:.0}");
 
     let started = Instant::now();

@@ -467,11 +467,7 @@ fn start(
     bar.finish_and_clear();
     if summary {
         let meta = service.meta();
-        let errors = meta
-            .problems
-            .iter()
-            .filter(|p| p.problem.is_error())
-            .count();
+        let errors = meta.errors();
         println!(
             "indexed {} resources from {} files ({} added, {} updated, {} removed, {} unchanged, {} kept at last good version); {} problems ({} errors); {:.2} s",
             service.index.num_resources(),

@@ -50,6 +50,23 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// Problems that are errors (the rest are warnings).
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.problem.is_error())
+            .count()
+    }
+
+    /// The site's title in `lang` (the UI's default name when `site.yaml` gives none).
+    pub fn site_title(&self, lang: crate::lang::Lang) -> String {
+        if self.site.title.is_empty() {
+            crate::i18n::t(lang, "site.title").to_string()
+        } else {
+            self.site.title(lang).to_string()
+        }
+    }
+
     /// What a search needs of these facts.
     pub fn scope(&self) -> crate::search::Scope<'_> {
         crate::search::Scope {

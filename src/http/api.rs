@@ -162,11 +162,7 @@ pub async fn domains(
 
 pub async fn status(State(state): State<AppState>) -> Json<Value> {
     let meta = state.meta();
-    let errors = meta
-        .problems
-        .iter()
-        .filter(|p| p.problem.is_error())
-        .count();
+    let errors = meta.errors();
     Json(json!({
         "resources": state.index.num_resources(),
         "files": meta.files,

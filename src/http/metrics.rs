@@ -96,18 +96,8 @@ pub async fn render(
     );
     let _ = writeln!(out, "profint_search_duration_seconds_count {count}");
     let meta = state.meta();
-    let errors = meta
-        .problems
-        .iter()
-        .filter(|p| p.problem.is_error())
-        .count();
-    let size: u64 = walkdir::WalkDir::new(&state.settings.index)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum();
+    let errors = meta.errors();
+    let size = crate::index::dir_size(&state.settings.index);
     let gauges = [
         (
             "profint_index_documents",

@@ -27,15 +27,6 @@ fn today() -> String {
     crate::service::now().chars().take(10).collect()
 }
 
-fn site_title(state: &AppState, lang: Lang) -> String {
-    let meta = state.meta();
-    if meta.site.title.is_empty() {
-        t(lang, "site.title").to_string()
-    } else {
-        meta.site.title(lang).to_string()
-    }
-}
-
 /// The pack as a page, or as a downloadable self-contained file.
 fn respond(p: &Pack, download: bool, filename: &str) -> Response {
     if download {
@@ -107,7 +98,7 @@ pub async fn module_pack(
     let params = super::params::Params::parse(raw.as_deref());
     let p = Pack {
         lang,
-        site_title: site_title(&state, lang),
+        site_title: state.meta().site_title(lang),
         title: crate::i18n::fill(t(lang, "pack.module_title"), &[("title", &title)]),
         subtitle: module.version(lang).1.audience.clone(),
         date: today(),
@@ -236,14 +227,11 @@ pub async fn basket(
     let meta = state.meta();
     let query = ids_query(&ids);
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
-    let host: String = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
-        .collect();
-    let share = format!("http://{host}/{}/basket?{query}", lang.code());
+    let share = format!(
+        "{}/{}/basket?{query}",
+        super::params::origin(&headers),
+        lang.code()
+    );
     let chrome = Chrome {
         lang,
         meta: &meta,
@@ -295,7 +283,7 @@ pub async fn basket_pack(
     let query = ids_query(&items.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
     let p = Pack {
         lang,
-        site_title: site_title(&state, lang),
+        site_title: state.meta().site_title(lang),
         title: t(lang, "pack.custom_title").to_string(),
         subtitle: None,
         date: today(),

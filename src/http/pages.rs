@@ -267,20 +267,8 @@ pub async fn opensearch(
     let lang = params
         .lang(meta.site.default_lang)
         .unwrap_or(meta.site.default_lang);
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let host: String = host
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
-        .collect();
-    let base = format!("http://{host}");
-    let title = if meta.site.title.is_empty() {
-        t(lang, "site.title")
-    } else {
-        meta.site.title(lang)
-    };
+    let base = super::params::origin(&headers);
+    let title = meta.site_title(lang);
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
@@ -292,7 +280,7 @@ pub async fn opensearch(
   <Url type="application/x-suggestions+json" template="{base}/api/suggest?lang={}&amp;format=opensearch&amp;q={{searchTerms}}"/>
 </OpenSearchDescription>
 "#,
-        search::escape_html(title),
+        search::escape_html(&title),
         search::escape_html(t(lang, "opensearch.description")),
         lang.code(),
         lang.code(),

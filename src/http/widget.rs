@@ -103,14 +103,7 @@ pub async fn page(
 ) -> Response {
     let (lang, _) = param_lang(&state, raw.as_deref());
     let meta = state.meta();
-    let host: String = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
-        .collect();
-    let origin = format!("http://{host}");
+    let origin = super::params::origin(&headers);
     let script_tag = format!(
         "<script src=\"{origin}/widget.js\" defer></script>\n<profint-search lang=\"{}\" results=\"8\"></profint-search>",
         lang.code()

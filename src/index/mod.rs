@@ -268,6 +268,17 @@ impl SearchIndex {
     }
 }
 
+/// Bytes of the files under `dir` (the index on disk).
+pub fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
 /// Removes what tantivy wrote in `dir` (and only that: other files there are left alone).
 fn clear_index_dir(dir: &Path) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir)? {

@@ -28,12 +28,7 @@ pub use crate::i18n::fill as fmt;
 
 pub fn layout(c: &Chrome, main: Markup) -> Markup {
     let lang = c.lang;
-    let site_title = c.meta.site.title(lang).to_string();
-    let site_title = if c.meta.site.title.is_empty() {
-        t(lang, "site.title").to_string()
-    } else {
-        site_title
-    };
+    let site_title = c.meta.site_title(lang);
     let a = assets::urls();
     html! {
         (DOCTYPE)
