@@ -197,7 +197,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     let (service, _) = Service::start(settings.clone(), |_, _| {})?;
     service.close()?;
     let build = started.elapsed().as_secs_f64();
-    let resources = service.index.num_resources();
+    let resources = service.index().num_resources();
     let files = service.meta().files;
     let (_, peak_build) = rss_mib();
     drop(service);
@@ -235,7 +235,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     // Warm up: the first searches fault the index into memory.
     for (_, lang, text) in qs.iter().take(20) {
         let _ = search::search(
-            &service.index,
+            &service.index(),
             meta.scope(),
             &SearchRequest::new(text, *lang),
         );
@@ -245,7 +245,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
         let mut req = SearchRequest::new(&format!("{text} "), *lang);
         req.per_page = 10;
         let t = Instant::now();
-        let answer = search::search(&service.index, meta.scope(), &req)
+        let answer = search::search(&service.index(), meta.scope(), &req)
             .map_err(|e| anyhow::anyhow!(e.message))?;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         if i % 2 == 0 {
@@ -262,11 +262,11 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     println!("search_keywords: {}", summary("keywords", keyword));
     println!("search_situations: {}", summary("situations", situation));
     let mut related_ms = Vec::new();
-    let searcher = service.index.searcher();
+    let searcher = service.index().searcher();
     for id in ids.iter().take(200) {
-        let r = service.index.find(&searcher, id)?.expect("found");
+        let r = service.index().find(&searcher, id)?.expect("found");
         let t = Instant::now();
-        let _ = search::related::related(&service.index, &r, crate::lang::Lang::Fr, 5)?;
+        let _ = search::related::related(&service.index(), &r, crate::lang::Lang::Fr, 5)?;
         related_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("related: {}", summary("related", related_ms));

@@ -311,7 +311,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                                     ..crate::eval::eval_options()
                                 };
                                 let s = crate::eval::judged_scores(
-                                    &service.index,
+                                    &service.index(),
                                     meta.scope(),
                                     &set,
                                     options,
@@ -340,7 +340,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     }
                     for (name, options) in variants {
                         let scores = crate::eval::judged_scores(
-                            &service.index,
+                            &service.index(),
                             meta.scope(),
                             &set,
                             options,
@@ -418,7 +418,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 );
             }
             let meta = service.meta();
-            let answer = search::search(&service.index, meta.scope(), &req)
+            let answer = search::search(&service.index(), meta.scope(), &req)
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             println!(
                 "{} results for «{}» ({}, {} ms)",
@@ -470,7 +470,7 @@ fn start(
         let errors = meta.errors();
         println!(
             "indexed {} resources from {} files ({} added, {} updated, {} removed, {} unchanged, {} kept at last good version); {} problems ({} errors); {:.2} s",
-            service.index.num_resources(),
+            service.index().num_resources(),
             meta.files,
             report.added,
             report.updated,

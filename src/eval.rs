@@ -340,7 +340,7 @@ pub fn export_judged(
         }
     }
     let meta = service.meta();
-    let runs = run_queries(&service.index, meta.scope(), &queries, eval_options())?;
+    let runs = run_queries(&service.index(), meta.scope(), &queries, eval_options())?;
     let mut run = std::io::BufWriter::new(std::fs::File::create(dir.join("profint.run"))?);
     for (id, _, _) in &queries {
         for (rank, doc) in runs.get(id).into_iter().flatten().enumerate() {

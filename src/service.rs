@@ -6,7 +6,7 @@ use crate::index::{self, SearchIndex, SyncReport};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::IndexWriter;
 
@@ -78,20 +78,49 @@ impl Meta {
 
 /// The single writer and the corpus state it keeps the index in step with.
 struct Live {
-    writer: IndexWriter,
+    /// `None` after a failure the writer could not be rolled back from: the next batch opens a
+    /// new one.
+    writer: Option<IndexWriter>,
     corpus: CorpusState,
+    /// A write failed since the last good commit, so the index may lack changes the corpus
+    /// state already holds: the next batch re-reads the corpus and reconciles all of it.
+    dirty: bool,
 }
 
-pub struct Service {
-    pub settings: Settings,
-    pub index: SearchIndex,
-    meta: RwLock<Arc<Meta>>,
-    live: Mutex<Option<Live>>,
+/// Whether the index is keeping up with the corpus, for `/api/status` and `/metrics`: a
+/// failed write is retried until it lands, and until then it is shown, not only logged.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexHealth {
+    /// A write failed and has not yet been retried successfully.
+    pub failing: bool,
+    /// Failed writes since start.
+    pub failures: u64,
+    pub last_error: Option<String>,
+    /// When the current run of failures began.
+    pub since: Option<String>,
+}
+
+/// What the file watcher counts; it alone writes them.
+#[derive(Debug, Default)]
+pub struct WatchStats {
+    /// The watcher is running.
+    pub watching: AtomicBool,
     /// Changed paths waiting to be applied.
     pub queue: AtomicUsize,
     /// Changed paths received, and batches applied, since start.
     pub events: AtomicUsize,
     pub batches: AtomicUsize,
+}
+
+pub struct Service {
+    pub settings: Settings,
+    /// The content folder as a canonical path: the watcher and the loader meet on it.
+    pub root: PathBuf,
+    index: RwLock<Arc<SearchIndex>>,
+    meta: RwLock<Arc<Meta>>,
+    live: Mutex<Option<Live>>,
+    health: Mutex<IndexHealth>,
+    pub watch: WatchStats,
 }
 
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -124,20 +153,30 @@ impl Service {
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
         let (corpus, resources) = CorpusState::load(&settings.corpus, &settings.load);
-        let mut writer = index.index.writer(WRITER_BYTES)?;
+        let mut writer = index.writer(&settings.index, WRITER_BYTES)?;
         let view = content::corpus_of(&corpus, resources);
         let report = index::sync(&index, &mut writer, &view, progress)?;
         let service = Service {
+            root: corpus.dir().to_path_buf(),
             settings,
-            index,
+            index: RwLock::new(Arc::new(index)),
             meta: RwLock::new(Arc::new(Meta::default())),
-            live: Mutex::new(Some(Live { writer, corpus })),
-            queue: AtomicUsize::new(0),
-            events: AtomicUsize::new(0),
-            batches: AtomicUsize::new(0),
+            live: Mutex::new(Some(Live {
+                writer: Some(writer),
+                corpus,
+                dirty: false,
+            })),
+            health: Mutex::new(IndexHealth::default()),
+            watch: WatchStats::default(),
         };
         service.publish(view, None);
         Ok((service, report))
+    }
+
+    /// The index as it is now. Hold on to it for one request: a rebuild after the index
+    /// folder was lost replaces it.
+    pub fn index(&self) -> Arc<SearchIndex> {
+        self.index.read().expect("index lock").clone()
     }
 
     /// A consistent snapshot of the corpus facts.
@@ -145,45 +184,56 @@ impl Service {
         self.meta.read().expect("meta lock").clone()
     }
 
-    /// Applies changed paths (files or folders, created, modified, deleted or renamed):
-    /// re-reads only what they touch and commits the result as one batch.
+    pub fn health(&self) -> IndexHealth {
+        self.health.lock().expect("health lock").clone()
+    }
+
+    /// A write failed and has not landed yet: the watcher retries it.
+    pub fn needs_retry(&self) -> bool {
+        self.health.lock().expect("health lock").failing
+    }
+
+    /// Applies changed paths (files or folders, created, modified, deleted or renamed;
+    /// absolute or relative to the corpus): re-reads only what they touch and commits the
+    /// result as one batch. After a failed write, any call (even with no paths) re-reads the
+    /// whole corpus and reconciles the index with it, so nothing the corpus holds is lost.
     pub fn apply_paths(&self, paths: &[PathBuf]) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
+        let rels: Vec<String> = paths
+            .iter()
+            .filter_map(|p| content::corpus_path(&self.root, p))
+            .collect();
         let mut guard = self.live.lock().expect("live lock");
         let Some(live) = guard.as_mut() else {
             return Ok(());
         };
-        let config_changed = paths.iter().any(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            matches!(name, "domains.yaml" | "site.yaml" | "vocabulary.yaml")
-                && p.parent()
-                    .is_some_and(|d| same_dir(d, &self.settings.corpus))
-        });
-        let (view, report) = if config_changed {
-            // Domains and languages change what is valid anywhere: validate everything again.
-            let (corpus, resources) = CorpusState::load(&self.settings.corpus, &self.settings.load);
-            let view = content::corpus_of(&corpus, resources);
-            let synced = index::sync(&self.index, &mut live.writer, &view, |_, _| {})?;
-            live.corpus = corpus;
-            let report = index::ApplyReport {
-                upserted: synced.added + synced.updated,
-                removed: synced.removed,
-                kept: synced.kept,
-            };
-            (view, report)
+        // Domains and languages change what is valid anywhere: validate everything again.
+        let reload = live.dirty || rels.iter().any(|r| content::is_config_file(r));
+        let outcome = if reload {
+            self.reload_all(live)
         } else {
-            let changes = live.corpus.refresh(paths);
-            let report = index::apply(&self.index, &mut live.writer, &changes)?;
-            (content::corpus_of(&live.corpus, Vec::new()), report)
+            self.apply_changes(live, paths)
         };
+        let (view, report) = match outcome {
+            Ok(done) => done,
+            Err(err) => {
+                live.dirty = true;
+                if let Some(writer) = live.writer.as_mut() {
+                    if writer.rollback().is_err() {
+                        live.writer = None;
+                    }
+                }
+                drop(guard);
+                self.record_failure(&err);
+                return Err(err);
+            }
+        };
+        live.dirty = false;
         drop(guard);
+        self.record_success();
         let change = LastChange {
             at: now(),
-            paths: paths
-                .iter()
-                .take(20)
-                .map(|p| p.display().to_string())
-                .collect(),
+            paths: rels.into_iter().take(20).collect(),
             upserted: report.upserted,
             removed: report.removed,
             kept: report.kept,
@@ -198,6 +248,87 @@ impl Service {
         );
         self.publish(view, Some(change));
         Ok(())
+    }
+
+    /// Re-reads only the resources `paths` touch and writes what changed.
+    fn apply_changes(
+        &self,
+        live: &mut Live,
+        paths: &[PathBuf],
+    ) -> anyhow::Result<(Corpus, index::ApplyReport)> {
+        let index = self.index();
+        let writer = self.writer(&mut live.writer)?;
+        let changes = live.corpus.refresh(paths);
+        let report = index::apply(&index, writer, &changes)?;
+        Ok((content::corpus_of(&live.corpus, Vec::new()), report))
+    }
+
+    /// Re-reads the whole corpus and writes whatever differs from the index.
+    fn reload_all(&self, live: &mut Live) -> anyhow::Result<(Corpus, index::ApplyReport)> {
+        let (corpus, resources) = CorpusState::load(&self.settings.corpus, &self.settings.load);
+        let view = content::corpus_of(&corpus, resources);
+        let synced = if live.writer.is_none() && self.index_folder_lost() {
+            self.rebuild_lost_index(live, &view)?
+        } else {
+            let index = self.index();
+            index::sync(&index, self.writer(&mut live.writer)?, &view, |_, _| {})?
+        };
+        live.corpus = corpus;
+        let report = index::ApplyReport {
+            upserted: synced.added + synced.updated,
+            removed: synced.removed,
+            kept: synced.kept,
+        };
+        Ok((view, report))
+    }
+
+    /// The live writer, opening a new one when the last failure left none.
+    fn writer<'a>(&self, slot: &'a mut Option<IndexWriter>) -> anyhow::Result<&'a mut IndexWriter> {
+        if slot.is_none() {
+            *slot = Some(self.index().writer(&self.settings.index, WRITER_BYTES)?);
+        }
+        Ok(slot.as_mut().expect("writer just opened"))
+    }
+
+    fn index_folder_lost(&self) -> bool {
+        let dir = &self.settings.index;
+        !dir.as_os_str().is_empty() && !dir.join("meta.json").exists()
+    }
+
+    /// The index folder was deleted under the running service: builds a new index there and
+    /// serves it once it holds the whole corpus (until then, the old one keeps answering).
+    fn rebuild_lost_index(&self, live: &mut Live, view: &Corpus) -> anyhow::Result<SyncReport> {
+        let dir = &self.settings.index;
+        tracing::warn!(index = %dir.display(), "the index folder is gone; building a new index there");
+        let fresh = SearchIndex::open(dir, true)?;
+        let mut writer = fresh.writer(dir, WRITER_BYTES)?;
+        let report = index::sync(&fresh, &mut writer, view, |_, _| {})?;
+        *self.index.write().expect("index lock") = Arc::new(fresh);
+        live.writer = Some(writer);
+        Ok(report)
+    }
+
+    fn record_failure(&self, err: &anyhow::Error) {
+        tracing::error!(
+            error = format!("{err:#}"),
+            "could not write the index; retrying until it lands"
+        );
+        let mut health = self.health.lock().expect("health lock");
+        if !health.failing {
+            health.since = Some(now());
+        }
+        health.failing = true;
+        health.failures += 1;
+        health.last_error = Some(format!("{err:#}"));
+    }
+
+    fn record_success(&self) {
+        let mut health = self.health.lock().expect("health lock");
+        if health.failing {
+            tracing::info!("the index is up to date again");
+        }
+        health.failing = false;
+        health.since = None;
     }
 
     /// Replaces the published facts, keeping the first-seen time of problems still there.
@@ -250,16 +381,11 @@ impl Service {
     /// Waits for merges and releases the writer, e.g. before the process exits.
     pub fn close(&self) -> anyhow::Result<()> {
         if let Some(live) = self.live.lock().expect("live lock").take() {
-            live.writer.wait_merging_threads()?;
+            if let Some(writer) = live.writer {
+                writer.wait_merging_threads()?;
+            }
         }
         Ok(())
-    }
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }
 

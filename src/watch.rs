@@ -10,6 +10,7 @@ use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,36 +27,63 @@ pub struct WatchGuard {
 pub fn watch(service: Arc<Service>) -> anyhow::Result<WatchGuard> {
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(10)), tx)?;
-    debouncer.watch(&service.settings.corpus, RecursiveMode::Recursive)?;
+    // The canonical root: events then name files the way the loader does.
+    debouncer.watch(&service.root, RecursiveMode::Recursive)?;
     let worker = service.clone();
     std::thread::Builder::new()
         .name("profint-indexer".into())
-        .spawn(move || {
-            while let Ok(first) = rx.recv() {
-                let mut paths = Vec::new();
-                collect(first, &mut paths);
-                // Gather whatever else is already waiting into the same batch.
-                while let Ok(more) = rx.try_recv() {
-                    collect(more, &mut paths);
-                }
-                paths.sort();
-                paths.dedup();
-                if paths.is_empty() {
-                    continue;
-                }
-                worker.queue.store(paths.len(), Ordering::Relaxed);
-                worker.events.fetch_add(paths.len(), Ordering::Relaxed);
-                worker.batches.fetch_add(1, Ordering::Relaxed);
-                if let Err(err) = worker.apply_paths(&paths) {
-                    tracing::error!(error = %err, "could not apply changes; they will be retried with the next change");
-                }
-                worker.queue.store(0, Ordering::Relaxed);
-            }
-        })?;
+        .spawn(move || index_changes(&worker, &rx))?;
+    service.watch.watching.store(true, Ordering::Relaxed);
     tracing::info!(corpus = %service.settings.corpus.display(), "watching for changes");
     Ok(WatchGuard {
         _debouncer: Box::new(debouncer),
     })
+}
+
+/// First wait after a failed index write before trying again; it doubles up to [`MAX_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_millis(250);
+const MAX_RETRY: Duration = Duration::from_secs(10);
+
+/// The indexer thread: applies batches of changed paths as they come, and retries a failed
+/// write (with a growing pause) until it lands, even when no further change arrives.
+fn index_changes(service: &Service, rx: &Receiver<DebounceEventResult>) {
+    let mut retry = FIRST_RETRY;
+    loop {
+        let first = if service.needs_retry() {
+            match rx.recv_timeout(retry) {
+                Ok(first) => Some(first),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(first) => Some(first),
+                Err(_) => return,
+            }
+        };
+        let mut paths = Vec::new();
+        if let Some(first) = first {
+            collect(first, &mut paths);
+            // Gather whatever else is already waiting into the same batch.
+            while let Ok(more) = rx.try_recv() {
+                collect(more, &mut paths);
+            }
+            paths.sort();
+            paths.dedup();
+            if paths.is_empty() && !service.needs_retry() {
+                continue;
+            }
+        }
+        let stats = &service.watch;
+        stats.queue.store(paths.len(), Ordering::Relaxed);
+        stats.events.fetch_add(paths.len(), Ordering::Relaxed);
+        stats.batches.fetch_add(1, Ordering::Relaxed);
+        match service.apply_paths(&paths) {
+            Ok(()) => retry = FIRST_RETRY,
+            Err(_) => retry = (retry * 2).min(MAX_RETRY),
+        }
+        stats.queue.store(0, Ordering::Relaxed);
+    }
 }
 
 fn collect(result: DebounceEventResult, paths: &mut Vec<PathBuf>) {

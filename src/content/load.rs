@@ -33,50 +33,111 @@ pub(super) struct ParsedFile {
     pub modified: std::time::SystemTime,
 }
 
-/// Markdown files under `dir`, sorted, skipping hidden and editor temporary files. Walk
-/// failures (symlink loops, unreadable folders) are reported, not fatal.
-pub(super) fn content_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+/// Markdown files under `start` (the corpus root, or a folder in it while watching), sorted,
+/// skipping hidden and editor temporary files. Symbolic links are followed only where they
+/// stay inside `root` and do not point back at one of their own parent folders: a link out of
+/// the corpus would publish files nobody meant to publish, and a loop would index the corpus
+/// twice. Such links and walk failures (unreadable folders, broken links) are reported, never
+/// fatal. `root` must be canonical.
+pub(super) fn content_files(
+    root: &Path,
+    start: &Path,
+    problems: &mut Vec<Problem>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
+    if let Some(message) = refused_link(root, start) {
+        problems.push(Problem::error(relative(root, start), None, message));
+        return files;
+    }
+    let refused = std::cell::RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            match e
+                .path_is_symlink()
+                .then(|| refused_link(root, e.path()))
+                .flatten()
+            {
+                Some(message) => {
+                    refused.borrow_mut().push(Problem::error(
+                        relative(root, e.path()),
+                        None,
+                        message,
+                    ));
+                    false
+                }
+                None => true,
+            }
+        });
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let name = entry.file_name().to_string_lossy();
-                let is_root_readme = entry.depth() == 1 && name.starts_with("README");
+                let is_root_readme =
+                    entry.path().parent() == Some(root) && name.starts_with("README");
                 if entry.file_type().is_file() && name.ends_with(".md") && !is_root_readme {
                     files.push(entry.into_path());
                 }
             }
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| relative(dir, p))
-                    .unwrap_or_else(|| dir.display().to_string());
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points to one of its own parent folders; remove it".to_string()
-                } else if err
-                    .io_error()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
-                {
-                    "permission denied: the service cannot read this folder; fix its permissions"
-                        .to_string()
-                } else if err
-                    .io_error()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
-                {
-                    "broken symbolic link: it points to a file that does not exist; fix or remove the link".to_string()
-                } else {
-                    format!("cannot read: {err}")
-                };
-                problems.push(Problem::error(path, None, message));
-            }
+            Err(err) => problems.push(walk_problem(root, start, &err)),
         }
     }
+    problems.extend(refused.into_inner());
     files
+}
+
+/// Why the symbolic link at `path` must not be followed, if it is one that must not be.
+pub(super) fn refused_link(root: &Path, path: &Path) -> Option<String> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return None;
+    }
+    // A broken link has no target; the walk reports it as such.
+    let target = std::fs::canonicalize(path).ok()?;
+    if !target.starts_with(root) {
+        return Some("symbolic link to a file or folder outside the content folder: it is not read; copy the content into the corpus or remove the link".into());
+    }
+    let parent = path.parent().and_then(|p| std::fs::canonicalize(p).ok())?;
+    if target.is_dir() && parent.starts_with(&target) {
+        return Some(
+            "symbolic link loop: this link points to one of its own parent folders; remove it"
+                .into(),
+        );
+    }
+    None
+}
+
+fn walk_problem(root: &Path, start: &Path, err: &walkdir::Error) -> Problem {
+    let path = err
+        .path()
+        .map(|p| relative(root, p))
+        .unwrap_or_else(|| relative(root, start));
+    let message = if err.loop_ancestor().is_some() {
+        "symbolic link loop: this link points to one of its own parent folders; remove it"
+            .to_string()
+    } else if err
+        .io_error()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+    {
+        "permission denied: the service cannot read this folder; fix its permissions".to_string()
+    } else if err
+        .io_error()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        "broken symbolic link: it points to a file that does not exist; fix or remove the link"
+            .to_string()
+    } else {
+        format!("cannot read: {err}")
+    };
+    Problem::error(path, None, message)
 }
 
 /// Names an editor or tool leaves behind that are never content: hidden files, vim swap and
@@ -90,12 +151,24 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub(super) fn relative(dir: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(dir).unwrap_or(path);
+/// `path` relative to the corpus root, with `/` separators: the one form every path takes
+/// inside the service (ids, problems, status), whatever form the operator or the file watcher
+/// gave. A relative `path` is taken as relative to the root already. Paths outside the root
+/// are shown as given.
+pub(super) fn relative(root: &Path, path: &Path) -> String {
+    let rel = inside(root, path).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The part of `path` under `root`, or `None` when it is not under it.
+pub(super) fn inside<'a>(root: &Path, path: &'a Path) -> Option<&'a Path> {
+    if path.is_relative() {
+        return Some(path);
+    }
+    path.strip_prefix(root).ok()
 }
 
 /// Splits `cases/x.fr.md` into its key `cases/x` and language code `fr` (if any).

@@ -17,6 +17,21 @@ pub use problem::{Problem, Severity};
 pub use state::{corpus_of, load, Change, CorpusState};
 pub use vocabulary::{Concept, Vocabulary};
 
+/// Files at the corpus root that configure the whole corpus: a change to one revalidates
+/// every resource.
+pub const CONFIG_FILES: [&str; 3] = ["domains.yaml", "site.yaml", "vocabulary.yaml"];
+
+/// Whether `rel` (a path relative to the corpus root) is one of the [`CONFIG_FILES`].
+pub fn is_config_file(rel: &str) -> bool {
+    CONFIG_FILES.contains(&rel)
+}
+
+/// `path` (absolute, or relative to the corpus) relative to the canonical corpus `root`, with
+/// `/` separators; `None` for a path outside the corpus.
+pub fn corpus_path(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
+    load::inside(root, path).map(|rel| load::relative(root, rel))
+}
+
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

@@ -5,7 +5,8 @@
 use super::domains::{parse_domains, parse_site, Domain, Site};
 use super::front_matter;
 use super::load::{
-    build_resource, content_files, group_files, key_of, read_file, relative, ParsedFile,
+    build_resource, content_files, group_files, inside, key_of, read_file, refused_link, relative,
+    ParsedFile,
 };
 use super::{Corpus, LoadOptions, Problem, Resource, ResourceType};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -53,7 +54,9 @@ pub struct CorpusState {
     pub domains: Vec<Domain>,
     pub vocabulary: std::sync::Arc<super::Vocabulary>,
     config_problems: Vec<Problem>,
-    walk_problems: Vec<Problem>,
+    /// Problems met walking folders (refused links, unreadable folders), by the path they
+    /// concern, so that a refresh of that path can clear them.
+    walk_problems: BTreeMap<String, Problem>,
     groups: BTreeMap<String, Group>,
     /// id → key of the resource that holds it.
     owners: HashMap<String, String>,
@@ -61,7 +64,11 @@ pub struct CorpusState {
 
 impl CorpusState {
     /// Reads the whole folder. Never fails: whatever goes wrong becomes a [`Problem`].
+    ///
+    /// The folder is resolved to its canonical path once, here: the watcher reports absolute
+    /// paths, the operator may give a relative one, and both must name a file the same way.
     pub fn load(dir: &Path, opts: &LoadOptions) -> (CorpusState, Vec<Resource>) {
+        let dir = &std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut state = CorpusState {
             dir: dir.to_path_buf(),
             opts: opts.clone(),
@@ -69,7 +76,7 @@ impl CorpusState {
             domains: Vec::new(),
             vocabulary: Default::default(),
             config_problems: Vec::new(),
-            walk_problems: Vec::new(),
+            walk_problems: BTreeMap::new(),
             groups: BTreeMap::new(),
             owners: HashMap::new(),
         };
@@ -82,7 +89,9 @@ impl CorpusState {
             return (state, Vec::new());
         }
         state.read_config();
-        let paths = content_files(dir, &mut state.walk_problems);
+        let mut walk_problems = Vec::new();
+        let paths = content_files(dir, dir, &mut walk_problems);
+        state.record_walk_problems(walk_problems);
         let mut by_key: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
         for path in paths {
             if let Some(key) = key_of(&relative(dir, &path)) {
@@ -151,11 +160,21 @@ impl CorpusState {
         self.config_problems = problems;
     }
 
+    fn record_walk_problems(&mut self, problems: Vec<Problem>) {
+        for problem in problems {
+            self.walk_problems.insert(problem.path.clone(), problem);
+        }
+    }
+
     fn read_paths(&self, paths: &[PathBuf]) -> (Vec<ParsedFile>, Vec<Problem>) {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for path in paths {
             let rel = relative(&self.dir, path);
+            if let Some(message) = refused_link(&self.dir, path) {
+                errors.push(Problem::error(&rel, None, message));
+                continue;
+            }
             match read_file(path, &rel, &self.opts, self.site.default_lang) {
                 Ok(file) => files.push(file),
                 Err(problem) => errors.push(problem),
@@ -259,25 +278,28 @@ impl CorpusState {
     pub fn refresh(&mut self, paths: &[PathBuf]) -> Vec<Change> {
         let mut keys = BTreeSet::new();
         for path in paths {
-            let abs = if path.is_absolute() {
-                path.clone()
-            } else {
-                self.dir.join(path)
+            // Whatever lies outside the corpus (a path the watcher reports through a link, say)
+            // is not content.
+            let Some(rel) = inside(&self.dir, path).map(|r| relative(&self.dir, r)) else {
+                continue;
             };
-            let rel = relative(&self.dir, &abs);
-            if abs.is_dir() {
-                let mut ignored = Vec::new();
-                for file in content_files(&abs, &mut ignored) {
+            let abs = self.dir.join(&rel);
+            let prefix = format!("{rel}/");
+            self.walk_problems
+                .retain(|p, _| p != &rel && !p.starts_with(&prefix));
+            if abs.is_dir() || refused_link(&self.dir, &abs).is_some() {
+                let mut walk_problems = Vec::new();
+                for file in content_files(&self.dir, &abs, &mut walk_problems) {
                     if let Some(key) = key_of(&relative(&self.dir, &file)) {
                         keys.insert(key);
                     }
                 }
+                self.record_walk_problems(walk_problems);
             }
             if let Some(key) = key_of(&rel) {
                 keys.insert(key);
             }
             // A folder that disappeared: every resource under it.
-            let prefix = format!("{rel}/");
             keys.extend(
                 self.groups
                     .keys()
@@ -354,6 +376,7 @@ impl CorpusState {
                 !super::load::is_ignored_name(name)
                     && key_of(&relative(&self.dir, p)).as_deref() == Some(key)
                     && name.starts_with(slug)
+                    && refused_link(&self.dir, p).is_none()
             })
             .collect();
         files.sort();
@@ -365,7 +388,7 @@ impl CorpusState {
         let mut out: Vec<Problem> = self
             .config_problems
             .iter()
-            .chain(&self.walk_problems)
+            .chain(self.walk_problems.values())
             .chain(self.groups.values().flat_map(|g| &g.problems))
             .cloned()
             .collect();

@@ -31,7 +31,7 @@ pub async fn search(
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
         snippets: true,
     };
-    let answer = blocking(move || search::search(&state.index, meta.scope(), &req)).await?;
+    let answer = blocking(move || search::search(&state.index(), meta.scope(), &req)).await?;
     Ok(Json(answer))
 }
 
@@ -63,8 +63,8 @@ fn id_from(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError
 
 /// The resource with this id, or the API's not-found error.
 fn find(state: &AppState, id: &str) -> Result<crate::content::Resource, ApiError> {
-    let searcher = state.index.searcher();
-    state.index.find(&searcher, id)?.ok_or_else(|| {
+    let searcher = state.index().searcher();
+    state.index().find(&searcher, id)?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::ResourceNotFound,
             format!("no resource has the id `{id}`"),
@@ -116,7 +116,7 @@ pub async fn related(
     let limit = params.number("limit", 5, 50)?;
     let related = blocking(move || {
         let r = find(&state, &id)?;
-        Ok(related::related(&state.index, &r, lang, limit)?)
+        Ok(related::related(&state.index(), &r, lang, limit)?)
     })
     .await?;
     Ok(Json(related))
@@ -129,7 +129,7 @@ pub async fn suggest(
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
     let q = params.get("q").unwrap_or("");
-    let suggestions = suggest::suggest(&state.index, &state.meta().vocabulary, lang, q)?;
+    let suggestions = suggest::suggest(&state.index(), &state.meta().vocabulary, lang, q)?;
     Ok(Json(
         json!({"query": q, "lang": lang, "suggestions": suggestions}),
     ))
@@ -142,7 +142,7 @@ pub async fn domains(
     let params = Params::parse(raw.as_deref());
     let meta = state.meta();
     let lang = params.lang(meta.site.default_lang)?;
-    let browse = search::search(&state.index, meta.scope(), &SearchRequest::new("", lang))?;
+    let browse = search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang))?;
     let domains: Vec<Value> = meta
         .domains
         .iter()
@@ -164,14 +164,15 @@ pub async fn status(State(state): State<AppState>) -> Json<Value> {
     let meta = state.meta();
     let errors = meta.errors();
     Json(json!({
-        "resources": state.index.num_resources(),
+        "resources": state.index().num_resources(),
         "files": meta.files,
-        "last_indexed": state.index.last_indexed(),
+        "last_indexed": state.index().last_indexed(),
         "errors": errors,
         "warnings": meta.problems.len() - errors,
         "problems": meta.problems,
         "last_change": meta.last_change,
-        "queue": state.queue.load(std::sync::atomic::Ordering::Relaxed),
-        "watching": state.settings.corpus.display().to_string(),
+        "queue": state.watch.queue.load(std::sync::atomic::Ordering::Relaxed),
+        "watching": state.watch.watching.load(std::sync::atomic::Ordering::Relaxed),
+        "indexing": state.health(),
     }))
 }

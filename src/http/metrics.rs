@@ -98,11 +98,22 @@ pub async fn render(
     let meta = state.meta();
     let errors = meta.errors();
     let size = crate::index::dir_size(&state.settings.index);
+    let health = state.health();
     let gauges = [
+        (
+            "profint_index_write_failing",
+            "1 while a failed index write is being retried, else 0.",
+            f64::from(u8::from(health.failing)),
+        ),
+        (
+            "profint_index_write_failures_total",
+            "Index writes that failed (each is retried until it lands).",
+            health.failures as f64,
+        ),
         (
             "profint_index_documents",
             "Resources in the index.",
-            state.index.num_resources() as f64,
+            state.index().num_resources() as f64,
         ),
         (
             "profint_index_size_bytes",
@@ -123,17 +134,17 @@ pub async fn render(
         (
             "profint_watch_queue",
             "Changed paths waiting to be applied.",
-            state.queue.load(Ordering::Relaxed) as f64,
+            state.watch.queue.load(Ordering::Relaxed) as f64,
         ),
         (
             "profint_watch_batches_total",
             "Batches of file changes applied.",
-            state.batches.load(Ordering::Relaxed) as f64,
+            state.watch.batches.load(Ordering::Relaxed) as f64,
         ),
         (
             "profint_watch_events_total",
             "Changed paths received from the watcher.",
-            state.events.load(Ordering::Relaxed) as f64,
+            state.watch.events.load(Ordering::Relaxed) as f64,
         ),
     ];
     for (name, help, value) in gauges {

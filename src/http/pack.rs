@@ -50,19 +50,19 @@ pub async fn module_pack(
     let Some(lang) = lang_of(&state, &code) else {
         return not_found(&state, Lang::Fr);
     };
-    let searcher = state.index.searcher();
-    let found = state
-        .index
+    let searcher = state.index().searcher();
+    let index = state.index();
+    let found = index
         .find(&searcher, &format!("modules/{slug}"))
         .ok()
         .flatten()
-        .or_else(|| state.index.find(&searcher, &slug).ok().flatten());
+        .or_else(|| state.index().find(&searcher, &slug).ok().flatten());
     let Some(module) = found.filter(|r| r.kind == ResourceType::Module) else {
         return not_found(&state, lang);
     };
     let load = |ids: &[String]| -> Vec<Resource> {
         ids.iter()
-            .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
+            .filter_map(|id| state.index().find(&searcher, id).ok().flatten())
             .collect()
     };
     let recommendations = load(&module.recommendations);
@@ -128,10 +128,10 @@ fn basket_ids(raw: Option<&str>, headers: &HeaderMap) -> Vec<String> {
 
 /// The basket's resources, in order; ids that no longer exist are dropped.
 fn basket_items(state: &AppState, raw: Option<&str>, headers: &HeaderMap) -> Vec<Resource> {
-    let searcher = state.index.searcher();
+    let searcher = state.index().searcher();
     basket_ids(raw, headers)
         .iter()
-        .filter_map(|id| state.index.find(&searcher, id).ok().flatten())
+        .filter_map(|id| state.index().find(&searcher, id).ok().flatten())
         .collect()
 }
 

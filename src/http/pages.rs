@@ -104,7 +104,7 @@ pub async fn home(State(state): State<AppState>, Path(code): Path<String>) -> Re
         return unknown_lang(&state);
     };
     let meta = state.meta();
-    let browse = match search::search(&state.index, meta.scope(), &SearchRequest::new("", lang)) {
+    let browse = match search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang)) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -152,13 +152,13 @@ pub async fn search_page(
         per_page: 10,
         snippets: true,
     };
-    let answer = match search::search(&state.index, meta.scope(), &req) {
+    let answer = match search::search(&state.index(), meta.scope(), &req) {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
     let terms = crate::analysis::terms(lang, &q).len();
     let pathway = if req.page == 1 {
-        search::pathway::pathway(&state.index, lang, terms, &answer.hits)
+        search::pathway::pathway(&state.index(), lang, terms, &answer.hits)
     } else {
         None
     };
@@ -185,19 +185,19 @@ pub async fn resource_page(
         return unknown_lang(&state);
     };
     let meta = state.meta();
-    let searcher = state.index.searcher();
-    let resource = match state.index.find(&searcher, &id) {
+    let searcher = state.index().searcher();
+    let resource = match state.index().find(&searcher, &id) {
         Ok(Some(r)) => r,
         Ok(None) => return not_found(&meta, lang),
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
     let mut recommendations = Vec::new();
     for rec in &resource.recommendations {
-        if let Ok(Some(r)) = state.index.find(&searcher, rec) {
+        if let Ok(Some(r)) = state.index().find(&searcher, rec) {
             recommendations.push((r.id.clone(), r.version(lang).1.title.clone()));
         }
     }
-    let related = match related::related(&state.index, &resource, lang, 5) {
+    let related = match related::related(&state.index(), &resource, lang, 5) {
         Ok(r) => r,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
@@ -229,7 +229,7 @@ pub async fn domain_page(
         req.domains = vec![d.id.clone()];
         req.types = vec![kind];
         req.per_page = 50;
-        match search::search(&state.index, meta.scope(), &req) {
+        match search::search(&state.index(), meta.scope(), &req) {
             Ok(a) => groups.push((kind, a.hits, a.total)),
             Err(e) => return e.into_response(),
         }

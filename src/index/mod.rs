@@ -18,7 +18,9 @@ use std::path::Path;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 /// Text fields of one language.
 #[derive(Clone, Copy, Debug)]
@@ -141,16 +143,36 @@ impl SearchIndex {
                 index
             } else {
                 tracing::warn!(dir = %dir.display(), "index built with another schema; rebuilding it");
-                clear_index_dir(dir)?;
-                Index::create_in_dir(dir, schema)?
+                Self::recreate(dir, schema)?
             }
+        } else if has_meta {
+            Self::recreate(dir, schema)?
         } else {
-            if has_meta {
-                clear_index_dir(dir)?;
-            }
             Index::create_in_dir(dir, schema)?
         };
         Self::with_index(index, fields)
+    }
+
+    /// Starts an index afresh in `dir`, unless another process is writing there: clearing an
+    /// index under a running server would break it at that server's next commit.
+    fn recreate(dir: &Path, schema: Schema) -> anyhow::Result<Index> {
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        {
+            use tantivy::directory::Directory;
+            let _lock = directory
+                .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK)
+                .map_err(|e| lock_error(dir, e))?;
+            clear_index_dir(dir)?;
+        }
+        Ok(Index::create_in_dir(dir, schema)?)
+    }
+
+    /// The index's one writer. Fails with an explanation when another process holds it.
+    pub fn writer(&self, dir: &Path, bytes: usize) -> anyhow::Result<IndexWriter> {
+        self.index.writer(bytes).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(lock, _) => lock_error(dir, lock),
+            other => anyhow::Error::new(other).context("cannot open the index writer"),
+        })
     }
 
     /// An index in memory, for tests and benchmarks that should not touch the disk.
@@ -279,14 +301,24 @@ pub fn dir_size(dir: &Path) -> u64 {
         .sum()
 }
 
-/// Removes what tantivy wrote in `dir` (and only that: other files there are left alone).
+fn lock_error(dir: &Path, err: tantivy::directory::error::LockError) -> anyhow::Error {
+    match err {
+        tantivy::directory::error::LockError::LockBusy => anyhow::anyhow!(
+            "another process is writing the index in {} (a running `profint serve`?); stop it first, or point this command at another --index",
+            dir.display()
+        ),
+        other => anyhow::Error::new(other).context(format!("cannot lock the index in {}", dir.display())),
+    }
+}
+
+/// Removes what tantivy wrote in `dir` (and only that: other files there are left alone). Lock
+/// files stay: deleting one that another process holds would let two writers in.
 fn clear_index_dir(dir: &Path) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().to_string();
         let tantivy_file = name == "meta.json"
             || name == ".managed.json"
-            || name.ends_with(".lock")
             || name.contains('.') && name.split('.').next().is_some_and(|s| s.len() == 32);
         if tantivy_file && entry.file_type()?.is_file() {
             std::fs::remove_file(entry.path())?;

@@ -441,7 +441,7 @@ fn domains_and_status() {
     assert_eq!(first["count"], 4);
     let status = s.get("/api/status").json();
     assert_eq!(status["resources"], 10);
-    assert_eq!(s.service.index.num_resources(), 10);
+    assert_eq!(s.service.index().num_resources(), 10);
     assert_eq!(status["files"], 16);
     assert!(
         status["problems"].as_array().unwrap().is_empty(),

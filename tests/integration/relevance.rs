@@ -20,7 +20,7 @@ fn judged_set_ndcg_does_not_regress() {
     let service = Service::in_memory(&root.join("corpus")).unwrap();
     let meta = service.meta();
     let scores = profint::eval::judged_scores(
-        &service.index,
+        &service.index(),
         meta.scope(),
         &root.join("eval/judged.yaml"),
         profint::eval::eval_options(),

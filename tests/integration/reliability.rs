@@ -403,10 +403,10 @@ proptest! {
         let meta = service.meta();
         let mut req = profint::search::SearchRequest::new(&q, profint::lang::Lang::ALL[lang]);
         req.page = page.max(1);
-        match profint::search::search(&service.index, meta.scope(), &req) {
+        match profint::search::search(&service.index(), meta.scope(), &req) {
             Ok(answer) => prop_assert!(answer.hits.len() <= req.per_page),
             Err(e) => prop_assert!(e.code.status().is_client_error(), "{:?}", e),
         }
-        let _ = profint::search::suggest::suggest(&service.index, &meta.vocabulary, profint::lang::Lang::ALL[lang], &q);
+        let _ = profint::search::suggest::suggest(&service.index(), &meta.vocabulary, profint::lang::Lang::ALL[lang], &q);
     }
 }

@@ -230,3 +230,73 @@ pub fn bundled() -> &'static TestServer {
     static SERVER: std::sync::OnceLock<TestServer> = std::sync::OnceLock::new();
     SERVER.get_or_init(|| TestServer::start(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")))
 }
+
+/// A free loopback port (the OS picks it; a race with another process is possible but rare).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `profint serve` as a user starts it: the real binary, in a working folder of its own, so
+/// the README's defaults (`corpus`, `index`, relative to it) are what it uses. Killed on drop.
+pub struct ServeProcess {
+    pub base: String,
+    pub child: std::process::Child,
+}
+
+impl ServeProcess {
+    /// Starts `profint serve --addr 127.0.0.1:PORT` plus `args` in `cwd` and waits until it
+    /// answers `/healthz`.
+    pub fn start(cwd: &Path, args: &[&str]) -> ServeProcess {
+        let port = free_port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_profint"))
+            .current_dir(cwd)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .env_remove("PROFINT_CORPUS")
+            .env_remove("PROFINT_INDEX")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("profint serve starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let mut server = ServeProcess { base, child };
+        eventually("the server answers /healthz", || {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("profint serve exited: {status}");
+            }
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && server.get("/healthz").status == 200
+        });
+        server
+    }
+
+    pub fn get(&self, path_and_query: &str) -> Response {
+        get(&format!("{}{}", self.base, path_and_query))
+    }
+
+    /// Ids found by a search, in order.
+    pub fn find(&self, q: &str, lang: &str) -> Vec<String> {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("q", q), ("lang", lang), ("per_page", "100")])
+            .finish();
+        ids(&self.get(&format!("/api/search?{query}")).json())
+    }
+
+    pub fn total(&self) -> u64 {
+        self.get("/api/search?q=&per_page=1").json()["total"]
+            .as_u64()
+            .unwrap()
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

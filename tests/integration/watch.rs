@@ -261,7 +261,7 @@ fn restart_after_offline_edits_reconciles_without_rebuilding() {
     );
     let meta = service.meta();
     let answer = profint::search::search(
-        &service.index,
+        &service.index(),
         meta.scope(),
         &profint::search::SearchRequest::new("mobylette", profint::lang::Lang::Fr),
     )
