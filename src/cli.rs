@@ -228,6 +228,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 max_concurrent_requests: file
                     .max_concurrent_requests
                     .unwrap_or(defaults.max_concurrent_requests),
+                header_read_timeout: file
+                    .header_read_timeout_secs
+                    .map_or(defaults.header_read_timeout, std::time::Duration::from_secs),
             };
             let (service, report) = start(&paths.settings(&file), false)?;
             tracing::info!(?report, "index up to date");

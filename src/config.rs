@@ -24,6 +24,9 @@ pub struct FileConfig {
     pub request_timeout_secs: Option<u64>,
     /// Requests handled at once before new ones get 503 + Retry-After. Default 256.
     pub max_concurrent_requests: Option<usize>,
+    /// Seconds a client has to send a whole request header before it is disconnected.
+    /// Default 10.
+    pub header_read_timeout_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -66,7 +69,7 @@ mod tests {
     #[test]
     fn every_key_parses() {
         let c = FileConfig::parse(
-            "corpus = \"c\"\nindex = \"i\"\naddr = \"127.0.0.1:9\"\nmax_file_bytes = 5\nallowed_origins = [\"http://a\"]\nrequest_timeout_secs = 3\nmax_concurrent_requests = 4\n",
+            "corpus = \"c\"\nindex = \"i\"\naddr = \"127.0.0.1:9\"\nmax_file_bytes = 5\nallowed_origins = [\"http://a\"]\nrequest_timeout_secs = 3\nmax_concurrent_requests = 4\nheader_read_timeout_secs = 2\n",
         )
         .unwrap();
         assert_eq!(c.allowed_origins, Some(vec!["http://a".to_string()]));

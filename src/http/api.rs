@@ -18,14 +18,20 @@ pub async fn search(
     let meta = state.meta();
     let mut types = Vec::new();
     for t in params.all("type") {
-        types.push(ResourceType::parse(&t).ok_or_else(|| {
+        let t = ResourceType::parse(&t).ok_or_else(|| {
             ApiError::invalid("unknown `type`; use recommendation, module, case, tool or practice")
-        })?);
+        })?;
+        if !types.contains(&t) {
+            types.push(t);
+        }
     }
+    let mut domains = params.all("domain");
+    domains.sort();
+    domains.dedup();
     let req = SearchRequest {
         q: params.get("q").unwrap_or("").to_string(),
         lang: params.lang(meta.site.default_lang)?,
-        domains: params.all("domain"),
+        domains,
         types,
         page: params.number("page", 1, usize::MAX)?,
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
@@ -80,7 +86,7 @@ pub async fn resource(
     let id = id_from(path)?;
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
-    let r = find(&state, &id)?;
+    let r = blocking(move || find(&state, &id)).await?;
     let (shown, version, fallback) = r.version(lang);
     Ok(Json(json!({
         "id": r.id,
@@ -128,8 +134,19 @@ pub async fn suggest(
 ) -> Result<Json<Value>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
-    let q = params.get("q").unwrap_or("");
-    let suggestions = suggest::suggest(&state.index(), &state.meta().vocabulary, lang, q)?;
+    let q = params.get("q").unwrap_or("").to_string();
+    let suggestions = blocking({
+        let q = q.clone();
+        move || {
+            Ok(suggest::suggest(
+                &state.index(),
+                &state.meta().vocabulary,
+                lang,
+                &q,
+            )?)
+        }
+    })
+    .await?;
     Ok(Json(
         json!({"query": q, "lang": lang, "suggestions": suggestions}),
     ))
@@ -142,7 +159,11 @@ pub async fn domains(
     let params = Params::parse(raw.as_deref());
     let meta = state.meta();
     let lang = params.lang(meta.site.default_lang)?;
-    let browse = search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang))?;
+    let browse = blocking({
+        let meta = meta.clone();
+        move || search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang))
+    })
+    .await?;
     let domains: Vec<Value> = meta
         .domains
         .iter()
@@ -160,10 +181,15 @@ pub async fn domains(
     Ok(Json(json!({ "lang": lang, "domains": domains })))
 }
 
-pub async fn status(State(state): State<AppState>) -> Json<Value> {
+pub async fn status(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    // The commit time is read from the index folder: file work, off the async workers.
+    blocking(move || Ok(Json(status_of(&state)))).await
+}
+
+fn status_of(state: &AppState) -> Value {
     let meta = state.meta();
     let errors = meta.errors();
-    Json(json!({
+    json!({
         "resources": state.index().num_resources(),
         "files": meta.files,
         "last_indexed": state.index().last_indexed(),
@@ -174,5 +200,5 @@ pub async fn status(State(state): State<AppState>) -> Json<Value> {
         "queue": state.watch.queue.load(std::sync::atomic::Ordering::Relaxed),
         "watching": state.watch.watching.load(std::sync::atomic::Ordering::Relaxed),
         "indexing": state.health(),
-    }))
+    })
 }

@@ -26,6 +26,17 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Counts a request answered before reaching a route: refused by the load shedder, or cut
+    /// by the timeout.
+    pub fn count_refused(&self, status: u16) {
+        *self
+            .requests
+            .lock()
+            .expect("metrics lock")
+            .entry(("(refused)".to_string(), status))
+            .or_default() += 1;
+    }
+
     fn observe_search(&self, seconds: f64) {
         for (i, bound) in BUCKETS.iter().enumerate() {
             if seconds <= *bound {
@@ -67,6 +78,11 @@ pub async fn render(
     State(state): State<AppState>,
     axum::Extension(metrics): axum::Extension<std::sync::Arc<Metrics>>,
 ) -> Response {
+    // The index folder's size is a walk of the file system: off the async workers.
+    super::pages::off_workers(move || text(&state, &metrics)).await
+}
+
+fn text(state: &AppState, metrics: &Metrics) -> Response {
     let mut out = String::new();
     out.push_str("# HELP profint_http_requests_total HTTP requests by route and status.\n# TYPE profint_http_requests_total counter\n");
     for ((route, status), n) in metrics.requests.lock().expect("metrics lock").iter() {

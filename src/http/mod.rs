@@ -7,6 +7,7 @@ mod pack;
 mod pages;
 mod params;
 mod security;
+mod serve;
 mod widget;
 
 use crate::error::{ApiError, ErrorCode};
@@ -21,6 +22,8 @@ use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub use serve::{serve, serve_on};
+
 pub type AppState = Arc<Service>;
 
 /// What the HTTP layer needs to know beyond the service state.
@@ -33,6 +36,8 @@ pub struct HttpOptions {
     pub request_timeout: Duration,
     /// Beyond this many requests in flight, new ones get 503 with Retry-After.
     pub max_concurrent_requests: usize,
+    /// A client that has not sent a whole request header by then is disconnected.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for HttpOptions {
@@ -41,6 +46,7 @@ impl Default for HttpOptions {
             allowed_origins: Vec::new(),
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -101,12 +107,14 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
             metrics::track,
         ))
         .layer(axum::Extension(options.clone()))
-        .layer(axum::Extension(metrics))
+        .layer(axum::Extension(metrics.clone()))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(
             ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(overloaded))
+                .layer(HandleErrorLayer::new(move |err| {
+                    overloaded(metrics.clone(), err)
+                }))
                 .load_shed()
                 .concurrency_limit(options.max_concurrent_requests)
                 .timeout(options.request_timeout),
@@ -114,14 +122,19 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
 }
 
 /// Answers requests refused by the load shedder (503) or cut by the timeout (408).
-async fn overloaded(err: tower::BoxError) -> axum::response::Response {
+async fn overloaded(
+    metrics: Arc<metrics::Metrics>,
+    err: tower::BoxError,
+) -> axum::response::Response {
     if err.is::<tower::timeout::error::Elapsed>() {
         let e = ApiError::new(
             ErrorCode::Timeout,
             "the request took too long; try a shorter query",
         );
+        metrics.count_refused(e.code.status().as_u16());
         return e.into_response();
     }
+    metrics.count_refused(503);
     let mut response = ApiError::new(
         ErrorCode::Overloaded,
         "the service is busy; retry in a second",
@@ -149,38 +162,4 @@ async fn fallback(
         let meta = state.meta();
         pages::not_found(&meta, meta.site.default_lang)
     }
-}
-
-/// Serves until ctrl-c or SIGTERM, letting requests in flight finish.
-pub async fn serve(state: AppState, addr: &str, options: HttpOptions) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot listen on {addr}: {e}; is another server running there? pass --addr"
-        )
-    })?;
-    tracing::info!("serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state, options))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
 }

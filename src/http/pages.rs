@@ -13,10 +13,23 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 
+/// The largest page the service sends. Inputs are bounded so that no page comes near it; if
+/// one ever does, the visitor gets a short error instead of megabytes held in memory.
+const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
 fn page(markup: Markup) -> Response {
+    let html = markup.into_string();
+    if html.len() > MAX_PAGE_BYTES {
+        tracing::warn!(bytes = html.len(), "page over the size bound refused");
+        return (
+            StatusCode::BAD_REQUEST,
+            "this request would make a page too large; use fewer filters or a shorter query",
+        )
+            .into_response();
+    }
     (
         [(header::CACHE_CONTROL, "no-cache")],
-        axum::response::Html(markup.into_string()),
+        axum::response::Html(html),
     )
         .into_response()
 }
@@ -95,13 +108,32 @@ pub fn preferred(accept: &str, supported: &[Lang]) -> Option<Lang> {
     ranked.first().map(|r| r.2)
 }
 
-pub async fn lang_root(Path(code): Path<String>) -> Redirect {
-    Redirect::permanent(&format!("/{code}/"))
+/// `/fr` → `/fr/`. Only a language of the site is redirected: the segment is client input,
+/// and `/%2Fevil.example` would otherwise send the browser to `//evil.example/`.
+pub async fn lang_root(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    match parse_lang(&state, &code) {
+        Some(lang) => Redirect::permanent(&format!("/{}/", lang.code())).into_response(),
+        None => unknown_lang(&state),
+    }
+}
+
+/// Gathers and renders a page on the blocking pool: index work and markup never hold an async
+/// worker (other requests, `/healthz` among them, keep being answered), and the request
+/// timeout answers while a slow page is still being built.
+pub async fn off_workers(work: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "page task failed");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })
 }
 
 pub async fn home(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    let Some(lang) = parse_lang(&state, &code) else {
-        return unknown_lang(&state);
+    off_workers(move || home_page(&state, &code)).await
+}
+
+fn home_page(state: &AppState, code: &str) -> Response {
+    let Some(lang) = parse_lang(state, code) else {
+        return unknown_lang(state);
     };
     let meta = state.meta();
     let browse = match search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang)) {
@@ -121,28 +153,39 @@ pub async fn search_page(
     Path(code): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let Some(lang) = parse_lang(&state, &code) else {
-        return unknown_lang(&state);
+    off_workers(move || results_page(&state, &code, raw.as_deref())).await
+}
+
+fn results_page(state: &AppState, code: &str, raw: Option<&str>) -> Response {
+    let Some(lang) = parse_lang(state, code) else {
+        return unknown_lang(state);
     };
     let meta = state.meta();
-    let params = super::params::Params::parse(raw.as_deref());
+    let params = super::params::Params::parse(raw);
     let q: String = params
         .get("q")
         .unwrap_or("")
         .chars()
         .take(search::MAX_QUERY_CHARS)
         .collect();
-    // Pages are forgiving where the API is strict: unknown filter values are dropped.
-    let domains: Vec<String> = params
-        .all("domain")
-        .into_iter()
-        .filter(|d| meta.domains.iter().any(|x| &x.id == d))
-        .collect();
-    let types: Vec<ResourceType> = params
+    // Pages are forgiving where the API is strict: unknown and repeated filter values are
+    // dropped (each value repeated would otherwise be a chip linking to all the others).
+    let mut domains: Vec<String> = Vec::new();
+    for d in params.all("domain") {
+        if meta.domains.iter().any(|x| x.id == d) && !domains.contains(&d) {
+            domains.push(d);
+        }
+    }
+    let mut types: Vec<ResourceType> = Vec::new();
+    for t in params
         .all("type")
         .iter()
         .filter_map(|t| ResourceType::parse(t))
-        .collect();
+    {
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
     let req = SearchRequest {
         q: q.clone(),
         lang,
@@ -181,23 +224,28 @@ pub async fn resource_page(
     State(state): State<AppState>,
     Path((code, id)): Path<(String, String)>,
 ) -> Response {
-    let Some(lang) = parse_lang(&state, &code) else {
-        return unknown_lang(&state);
+    off_workers(move || reading_page(&state, &code, &id)).await
+}
+
+fn reading_page(state: &AppState, code: &str, id: &str) -> Response {
+    let Some(lang) = parse_lang(state, code) else {
+        return unknown_lang(state);
     };
     let meta = state.meta();
-    let searcher = state.index().searcher();
-    let resource = match state.index().find(&searcher, &id) {
+    let index = state.index();
+    let searcher = index.searcher();
+    let resource = match index.find(&searcher, id) {
         Ok(Some(r)) => r,
         Ok(None) => return not_found(&meta, lang),
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
     let mut recommendations = Vec::new();
     for rec in &resource.recommendations {
-        if let Ok(Some(r)) = state.index().find(&searcher, rec) {
+        if let Ok(Some(r)) = index.find(&searcher, rec) {
             recommendations.push((r.id.clone(), r.version(lang).1.title.clone()));
         }
     }
-    let related = match related::related(&state.index(), &resource, lang, 5) {
+    let related = match related::related(&index, &resource, lang, 5) {
         Ok(r) => r,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
@@ -216,20 +264,25 @@ pub async fn domain_page(
     State(state): State<AppState>,
     Path((code, domain)): Path<(String, String)>,
 ) -> Response {
-    let Some(lang) = parse_lang(&state, &code) else {
-        return unknown_lang(&state);
+    off_workers(move || domain_listing(&state, &code, &domain)).await
+}
+
+fn domain_listing(state: &AppState, code: &str, domain: &str) -> Response {
+    let Some(lang) = parse_lang(state, code) else {
+        return unknown_lang(state);
     };
     let meta = state.meta();
     let Some(d) = meta.domains.iter().find(|x| x.id == domain) else {
         return not_found(&meta, lang);
     };
+    let index = state.index();
     let mut groups = Vec::new();
     for kind in ResourceType::ALL {
         let mut req = SearchRequest::new("", lang);
         req.domains = vec![d.id.clone()];
         req.types = vec![kind];
         req.per_page = 50;
-        match search::search(&state.index(), meta.scope(), &req) {
+        match search::search(&index, meta.scope(), &req) {
             Ok(a) => groups.push((kind, a.hits, a.total)),
             Err(e) => return e.into_response(),
         }

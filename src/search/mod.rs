@@ -174,7 +174,13 @@ pub fn search_with(
     let q = clean_query(&req.q);
     let browse = q.trim().is_empty();
     let offset = (req.page.saturating_sub(1)).saturating_mul(req.per_page);
-    let limit = offset.saturating_add(req.per_page).min(MAX_DEPTH);
+    // Beyond the deepest hit nothing is collected (the total is still counted): a page past it
+    // is empty, and asking for it costs no more than the first.
+    let limit = if offset >= MAX_DEPTH {
+        0
+    } else {
+        offset.saturating_add(req.per_page).min(MAX_DEPTH)
+    };
     let collector = FacetedTop {
         domain_ids: domains.iter().map(|d| d.id.clone()).collect(),
         selection,

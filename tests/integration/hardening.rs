@@ -245,3 +245,148 @@ fn rebuilding_an_index_that_a_server_is_using_is_refused() {
     let again = ServeProcess::start(site.path(), &[]);
     assert_eq!(again.find("yourte", "fr"), vec!["cases/logement"]);
 }
+
+#[test]
+fn repeated_filters_on_pages_are_counted_once() {
+    let s = TestServer::start(&fixture("basic/corpus"));
+    let query = "q=&".to_string() + &"domain=emploi&".repeat(500) + &"type=case&".repeat(500);
+    let r = s.get(&format!("/fr/search?{query}"));
+    assert_eq!(r.status, 200);
+    assert!(r.text.len() < 200_000, "a {} byte page", r.text.len());
+    let chips = r.text.matches("class=\"chip\"").count();
+    assert_eq!(chips, 2, "one chip per distinct filter");
+    // The API deduplicates too.
+    let api = s.get(&format!("/api/search?{query}")).json();
+    assert_eq!(
+        api["total"],
+        s.search(&[("domain", "emploi"), ("type", "case")])["total"]
+    );
+}
+
+/// A corpus big enough that a page of results takes a while to gather and render.
+fn large_corpus(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic/corpus"), dir.path());
+    let words = [
+        "logement",
+        "formation",
+        "emploi",
+        "interprète",
+        "langue",
+        "parcours",
+        "réfugié",
+        "entretien",
+    ];
+    for i in 0..n {
+        let body: Vec<&str> = (0..120)
+            .map(|j| words[(i * 7 + j * 3) % words.len()])
+            .collect();
+        fs::write(
+            dir.path().join(format!("cases/gen-{i}.fr.md")),
+            case_file(&format!("Situation {i}"), &body.join(" ")),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn page_handlers_leave_the_async_workers_free() {
+    let corpus = large_corpus(3000);
+    let service = std::sync::Arc::new(profint::service::Service::in_memory(corpus.path()).unwrap());
+    let s = TestServer::serve(service);
+    let page = "/fr/search?q=logement+formation+emploi+interpr%C3%A8te+langue+parcours+r%C3%A9fugi%C3%A9+entretien";
+    let base = s.base.clone();
+    let started = std::time::Instant::now();
+    let pages: Vec<_> = (0..6)
+        .map(|_| {
+            let url = format!("{base}{page}");
+            std::thread::spawn(move || {
+                assert_eq!(super::support::get(&url).status, 200);
+                std::time::Instant::now()
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    assert_eq!(s.get("/healthz").status, 200);
+    let health_answered = std::time::Instant::now();
+    let first_page = pages.into_iter().map(|h| h.join().unwrap()).min().unwrap();
+    assert!(
+        health_answered < first_page,
+        "/healthz waited {:?} for pages that took {:?}",
+        health_answered - started,
+        first_page - started
+    );
+}
+
+#[test]
+fn redirects_never_leave_the_site() {
+    let s = TestServer::start(&fixture("basic/corpus"));
+    for path in [
+        "/%2Fevil.example",
+        "/%5Cevil.example",
+        "/%2F%2Fevil.example",
+        "/%09/evil.example",
+    ] {
+        let r = s.get(path);
+        if let Some(location) = r.header("location") {
+            let rest = location.strip_prefix('/').unwrap_or("");
+            assert!(
+                location.starts_with('/') && !rest.starts_with('/') && !rest.starts_with('\\'),
+                "{path} redirects to {location}"
+            );
+        }
+        assert!(r.status < 500, "{path}: {}", r.status);
+    }
+    assert_eq!(s.get("/fr").header("location"), Some("/fr/"));
+    assert_eq!(s.get("/xx").status, 404);
+}
+
+#[test]
+fn silent_clients_are_disconnected_and_cannot_hold_the_shutdown() {
+    use std::io::{Read, Write};
+    let site = site();
+    fs::write(
+        site.path().join("profint.toml"),
+        "header_read_timeout_secs = 1\n",
+    )
+    .unwrap();
+    let mut server = ServeProcess::start(site.path(), &[]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let half_open = |n: usize| -> Vec<std::net::TcpStream> {
+        (0..n)
+            .map(|_| {
+                let mut c = std::net::TcpStream::connect(&addr).unwrap();
+                c.write_all(b"GET /api/search?q=x HTTP/1.1\r\nHost: x\r\n")
+                    .unwrap();
+                c
+            })
+            .collect()
+    };
+    for mut c in half_open(50) {
+        c.set_read_timeout(Some(std::time::Duration::from_secs(8)))
+            .unwrap();
+        let mut buf = Vec::new();
+        // The server closes the connection (possibly after a 408); a read timeout means it
+        // kept it open.
+        let read = c.read_to_end(&mut buf);
+        assert!(read.is_ok(), "a silent connection stayed open: {read:?}");
+    }
+    let _held = half_open(20);
+    let stop = std::time::Instant::now();
+    std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            stop.elapsed() < std::time::Duration::from_secs(20),
+            "SIGTERM did not end the process"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}

@@ -203,6 +203,19 @@ fn slow_requests_time_out_and_excess_load_is_shed_with_retry_after() {
         results.iter().all(|(s, _)| *s == 200 || *s == 503),
         "only 200 or 503"
     );
+    let metrics = busy.get("/metrics").text;
+    let counted: u64 = metrics
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("profint_http_requests_total{route=\"(refused)\",status=\"503\"} ")
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert_eq!(
+        counted as usize,
+        shed.len(),
+        "shed requests are counted: {metrics}"
+    );
 }
 
 #[test]

@@ -43,9 +43,7 @@ impl TestServer {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, profint::http::app(state, options))
-                    .await
-                    .unwrap();
+                profint::http::serve_on(listener, state, options, std::future::pending()).await;
             });
         });
         let addr = rx.recv().expect("server started");
