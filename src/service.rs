@@ -152,8 +152,9 @@ impl Service {
         index: SearchIndex,
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
-        let (corpus, resources) = CorpusState::load(&settings.corpus, &settings.load);
         let mut writer = index.writer(&settings.index, WRITER_BYTES)?;
+        let holders = index.indexed_ids()?;
+        let (corpus, resources) = CorpusState::load_held(&settings.corpus, &settings.load, holders);
         let view = content::corpus_of(&corpus, resources);
         let report = index::sync(&index, &mut writer, &view, progress)?;
         let service = Service {
@@ -265,7 +266,7 @@ impl Service {
 
     /// Re-reads the whole corpus and writes whatever differs from the index.
     fn reload_all(&self, live: &mut Live) -> anyhow::Result<(Corpus, index::ApplyReport)> {
-        let (corpus, resources) = CorpusState::load(&self.settings.corpus, &self.settings.load);
+        let (corpus, resources) = live.corpus.reload();
         let view = content::corpus_of(&corpus, resources);
         let synced = if live.writer.is_none() && self.index_folder_lost() {
             self.rebuild_lost_index(live, &view)?

@@ -38,7 +38,7 @@
   function choose(i) {
     var s = items[i];
     if (!s) return;
-    if (s.id) { window.location.href = "/" + lang + "/r/" + s.id; return; }
+    if (s.id) { window.location.href = "/" + lang + "/r/" + s.id.split("/").map(encodeURIComponent).join("/"); return; }
     input.value = s.text + " ";
     close();
     if (form) form.requestSubmit ? form.requestSubmit() : form.submit();

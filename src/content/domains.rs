@@ -46,13 +46,13 @@ struct RawDomain {
 
 /// Parses `domains.yaml`. Bad entries are reported and skipped; good ones are kept.
 pub fn parse_domains(path: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Domain> {
-    let raw: Vec<RawDomain> = match serde_yaml_ng::from_str(text) {
+    let raw: Vec<RawDomain> = match super::yaml::parse(text) {
         Ok(raw) => raw,
         Err(err) => {
             problems.push(Problem::error(
                 path,
-                err.location().map(|l| l.line()),
-                format!("invalid domains file: {err}; it must be a list of {{id, color, name: {{fr, en, it, sv}}, description: {{…}}}}"),
+                err.line,
+                format!("invalid domains file: {}; it must be a list of {{id, color, name: {{fr, en, it, sv}}, description: {{…}}}}", err.message),
             ));
             return Vec::new();
         }
@@ -71,16 +71,38 @@ pub fn parse_domains(path: &str, text: &str, problems: &mut Vec<Problem>) -> Vec
             ));
             continue;
         }
-        if !is_hex_color(&d.color) {
-            problems.push(Problem::warning(
+        if domains.len() == MAX_DOMAINS {
+            problems.push(Problem::error(
+                path,
+                line,
+                format!("more than {MAX_DOMAINS} domains: `{}` and the ones after it are ignored; the PROFINT model has six", d.id),
+            ));
+            break;
+        }
+        if !is_id(&d.id) {
+            problems.push(Problem::error(
+                path,
+                line,
+                format!("domain id `{}` may hold only lowercase letters, digits, `-` and `_` (it is used in addresses)", d.id.escape_debug()),
+            ));
+            continue;
+        }
+        // The colour goes into style attributes: anything but #rgb / #rrggbb is refused, and
+        // the domain is drawn in a neutral grey until it is fixed.
+        let color = if is_hex_color(&d.color) {
+            d.color.clone()
+        } else {
+            problems.push(Problem::error(
                 path,
                 line,
                 format!(
-                    "domain `{}` has colour `{}`; write it as #rrggbb",
-                    d.id, d.color
+                    "domain `{}` has colour `{}`; write it as #rrggbb (six hexadecimal digits)",
+                    d.id,
+                    d.color.escape_debug()
                 ),
             ));
-        }
+            NEUTRAL_COLOR.to_string()
+        };
         let mut name = BTreeMap::new();
         let mut description = BTreeMap::new();
         for (target, source, what) in [
@@ -114,7 +136,7 @@ pub fn parse_domains(path: &str, text: &str, problems: &mut Vec<Problem>) -> Vec
         }
         domains.push(Domain {
             id: d.id,
-            color: d.color,
+            color,
             name,
             description,
         });
@@ -122,8 +144,23 @@ pub fn parse_domains(path: &str, text: &str, problems: &mut Vec<Problem>) -> Vec
     domains
 }
 
+/// Most domains a corpus may define: facets and filters hold domain sets as 64-bit masks.
+pub const MAX_DOMAINS: usize = 64;
+
+/// The colour of a domain whose own colour is invalid.
+const NEUTRAL_COLOR: &str = "#6b7280";
+
 fn is_hex_color(s: &str) -> bool {
-    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+    (s.len() == 7 || s.len() == 4)
+        && s.starts_with('#')
+        && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Site-wide settings from the optional `site.yaml`.
@@ -164,13 +201,13 @@ struct RawSite {
 }
 
 pub fn parse_site(path: &str, text: &str, problems: &mut Vec<Problem>) -> Site {
-    let raw: RawSite = match serde_yaml_ng::from_str(text) {
+    let raw: RawSite = match super::yaml::parse(text) {
         Ok(raw) => raw,
         Err(err) => {
             problems.push(Problem::error(
                 path,
-                err.location().map(|l| l.line()),
-                format!("invalid site file: {err}; expected `title: {{fr: …}}`, `default_language: fr`, `languages: [fr, en, it, sv]`"),
+                err.line,
+                format!("invalid site file: {}; expected `title: {{fr: …}}`, `default_language: fr`, `languages: [fr, en, it, sv]`", err.message),
             ));
             return Site::default();
         }

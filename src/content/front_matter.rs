@@ -82,23 +82,28 @@ pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
     })
 }
 
+/// Largest front matter accepted: a few fields, not a data file. Bounding it bounds the
+/// parser's work on one file, so one odd file never delays the others.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
 /// Parses the YAML between the fences. Line numbers are counted in the whole file.
 pub fn parse(yaml: &str) -> Result<FrontMatter, ParseError> {
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    serde_yaml_ng::from_str::<FrontMatter>(yaml).map_err(|err| {
+    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(ParseError {
+            line: Some(1),
+            message: format!(
+                "the front matter is {} bytes, over the limit of {MAX_FRONT_MATTER_BYTES}; keep long text in the body",
+                yaml.len()
+            ),
+        });
+    }
+    super::yaml::parse::<FrontMatter>(yaml).map_err(|err| ParseError {
         // The YAML starts on line 2 of the file, after the opening fence.
-        let line = err.location().map(|loc| loc.line() + 1);
-        let detail = err.to_string();
-        let detail = match detail.find(" at line ") {
-            Some(cut) => detail[..cut].to_string(),
-            None => detail,
-        };
-        ParseError {
-            line,
-            message: format!("invalid YAML in the front matter: {detail}"),
-        }
+        line: err.line.map(|l| l + 1),
+        message: format!("invalid YAML in the front matter: {}", err.message),
     })
 }
 

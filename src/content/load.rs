@@ -380,6 +380,23 @@ pub(super) fn build_resource(
             );
         }
     }
+    let id = fm.id.clone().unwrap_or_else(|| key.to_string());
+    if let Some(why) = super::invalid_id(&id) {
+        let (line, fix) = match fm.id {
+            Some(_) => (
+                front_matter::line_of_key(&original.yaml, "id"),
+                "change `id:`",
+            ),
+            None => (Some(1), "rename the file, or set `id:` in the front matter"),
+        };
+        fail(
+            line,
+            format!(
+                "the id `{}` cannot be used in a page address: {why}; {fix}",
+                id.escape_debug()
+            ),
+        );
+    }
     for field in fm.unknown.keys() {
         problems.push(Problem::warning(
             rel,
@@ -422,7 +439,7 @@ pub(super) fn build_resource(
         hasher.update(file.hash.as_bytes());
     }
     Some(Resource {
-        id: fm.id.clone().unwrap_or_else(|| key.to_string()),
+        id,
         key: key.to_string(),
         kind: kind?,
         domain: domain?,

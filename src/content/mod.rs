@@ -8,6 +8,7 @@ mod markdown;
 mod problem;
 mod state;
 mod vocabulary;
+pub mod yaml;
 
 pub use domains::{Domain, Site};
 pub use front_matter::FrontMatter;
@@ -137,7 +138,51 @@ impl Resource {
 
     /// The page path of the resource: the id's own path (`cases/x`).
     pub fn page_url(&self, lang: Lang) -> String {
-        format!("/{}/r/{}", lang.code(), self.id)
+        page_path(lang, &self.id)
+    }
+}
+
+/// Characters of an id that cannot stand as they are in a URL path segment.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// The page path of the resource with this id in `lang` (`/fr/r/cases/x`), each segment of the
+/// id percent-encoded: an id (a file name) may hold a space, `#` or `?`.
+pub fn page_path(lang: Lang, id: &str) -> String {
+    let segments: Vec<String> = id
+        .split('/')
+        .map(|s| percent_encoding::utf8_percent_encode(s, PATH_SEGMENT).to_string())
+        .collect();
+    format!("/{}/r/{}", lang.code(), segments.join("/"))
+}
+
+/// Why `id` cannot be a resource id, if it cannot: it must make a page address that every
+/// browser and server reads back the same way.
+pub fn invalid_id(id: &str) -> Option<&'static str> {
+    if id.is_empty() || id.len() > 200 {
+        Some("it must have 1 to 200 characters")
+    } else if id.chars().any(char::is_control) {
+        Some("it holds a control character (a line break or a tab)")
+    } else if id != id.trim() {
+        Some("it starts or ends with a space")
+    } else if id.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+        Some("it has an empty, `.` or `..` part between slashes")
+    } else if id.contains('\\') {
+        Some("it holds a backslash")
+    } else {
+        None
     }
 }
 

@@ -51,6 +51,8 @@ pub struct CorpusState {
     dir: PathBuf,
     opts: LoadOptions,
     pub site: Site,
+    /// `site.yaml` has been read successfully once.
+    site_read: bool,
     pub domains: Vec<Domain>,
     pub vocabulary: std::sync::Arc<super::Vocabulary>,
     config_problems: Vec<Problem>,
@@ -68,11 +70,37 @@ impl CorpusState {
     /// The folder is resolved to its canonical path once, here: the watcher reports absolute
     /// paths, the operator may give a relative one, and both must name a file the same way.
     pub fn load(dir: &Path, opts: &LoadOptions) -> (CorpusState, Vec<Resource>) {
+        Self::load_after(dir, opts, None, HashMap::new())
+    }
+
+    /// [`CorpusState::load`], where `holders` (id → resource key, as in the index) says who
+    /// held each id before: a contested id stays with its holder across a restart.
+    pub fn load_held(
+        dir: &Path,
+        opts: &LoadOptions,
+        holders: HashMap<String, String>,
+    ) -> (CorpusState, Vec<Resource>) {
+        Self::load_after(dir, opts, None, holders)
+    }
+
+    /// Reads the whole folder again, keeping the last good version of any configuration file
+    /// now in error.
+    pub fn reload(&self) -> (CorpusState, Vec<Resource>) {
+        Self::load_after(&self.dir, &self.opts, Some(self), HashMap::new())
+    }
+
+    fn load_after(
+        dir: &Path,
+        opts: &LoadOptions,
+        previous: Option<&CorpusState>,
+        holders: HashMap<String, String>,
+    ) -> (CorpusState, Vec<Resource>) {
         let dir = &std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut state = CorpusState {
             dir: dir.to_path_buf(),
             opts: opts.clone(),
             site: Site::default(),
+            site_read: false,
             domains: Vec::new(),
             vocabulary: Default::default(),
             config_problems: Vec::new(),
@@ -87,6 +115,12 @@ impl CorpusState {
                 "the content folder does not exist or is not a folder; pass --corpus DIR",
             ));
             return (state, Vec::new());
+        }
+        if let Some(previous) = previous {
+            state.site = previous.site.clone();
+            state.site_read = previous.site_read;
+            state.domains = previous.domains.clone();
+            state.vocabulary = previous.vocabulary.clone();
         }
         state.read_config();
         let mut walk_problems = Vec::new();
@@ -105,9 +139,19 @@ impl CorpusState {
                 (key, files, errors)
             })
             .collect();
-        // When two resources claim one id, the older keeps it: the newer file brought the conflict.
+        // When two resources claim one id, the one that holds it keeps it (as while watching):
+        // the holder in the index, else the older; the newer file brought the conflict.
+        let holders: HashMap<String, String> = match previous {
+            Some(previous) => previous.owners.clone(),
+            None => holders,
+        };
         read.sort_by_cached_key(|(key, files, _)| {
-            (files.iter().map(|f| f.modified).max(), key.clone())
+            let claimed = files
+                .iter()
+                .find_map(|f| f.fm.id.clone())
+                .unwrap_or_else(|| key.clone());
+            let holds = holders.get(&claimed) == Some(key);
+            (!holds, files.iter().map(|f| f.modified).max(), key.clone())
         });
         let mut resources = Vec::new();
         for (key, files, errors) in read {
@@ -119,45 +163,88 @@ impl CorpusState {
         (state, resources)
     }
 
+    /// Reads `domains.yaml`, `site.yaml` and `vocabulary.yaml`. A file in error keeps its last
+    /// good version in use (as a resource does): one typo in `domains.yaml` must not turn
+    /// every resource into an error and every domain filter into a 400.
     fn read_config(&mut self) {
-        self.config_problems.clear();
         let mut problems = Vec::new();
-        match std::fs::read_to_string(self.dir.join("domains.yaml")) {
-            Ok(text) => self.domains = parse_domains("domains.yaml", &text, &mut problems),
-            Err(err) => problems.push(Problem::error(
-                "domains.yaml",
-                None,
-                format!("cannot read the domains file ({err}); every corpus needs a domains.yaml listing the competence domains"),
-            )),
+        let had = !self.domains.is_empty();
+        if let Some(domains) =
+            self.read_one("domains.yaml", true, had, &mut problems, |p, t, out| {
+                parse_domains(p, t, out)
+            })
+        {
+            self.domains = domains;
         }
-        let site = self.dir.join("site.yaml");
-        self.site = Site::default();
-        if site.exists() {
-            match std::fs::read_to_string(&site) {
-                Ok(text) => self.site = parse_site("site.yaml", &text, &mut problems),
-                Err(err) => problems.push(Problem::error(
-                    "site.yaml",
-                    None,
-                    format!("cannot read the site file: {err}"),
-                )),
+        let had = self.site_read;
+        match self.read_one("site.yaml", false, had, &mut problems, parse_site) {
+            Some(site) => {
+                self.site = site;
+                self.site_read = true;
             }
+            None if !self.dir.join("site.yaml").exists() => self.site = Site::default(),
+            None => {}
         }
-        let vocabulary = self.dir.join("vocabulary.yaml");
-        self.vocabulary = Default::default();
-        if vocabulary.exists() {
-            match std::fs::read_to_string(&vocabulary) {
-                Ok(text) => {
-                    self.vocabulary =
-                        std::sync::Arc::new(super::Vocabulary::parse(&text, &mut problems))
-                }
-                Err(err) => problems.push(Problem::error(
-                    "vocabulary.yaml",
-                    None,
-                    format!("cannot read the vocabulary: {err}"),
-                )),
+        let had = !self.vocabulary.concepts.is_empty();
+        let vocabulary =
+            self.read_one("vocabulary.yaml", false, had, &mut problems, |_, t, out| {
+                super::Vocabulary::parse(t, out)
+            });
+        match vocabulary {
+            Some(v) => self.vocabulary = std::sync::Arc::new(v),
+            None if !self.dir.join("vocabulary.yaml").exists() => {
+                self.vocabulary = Default::default()
             }
+            None => {}
         }
         self.config_problems = problems;
+    }
+
+    /// Reads and parses one configuration file. `None` means: keep what is in use (the file
+    /// is absent and optional, or it is in error while a good version is in use).
+    fn read_one<T>(
+        &self,
+        name: &str,
+        required: bool,
+        has_good: bool,
+        problems: &mut Vec<Problem>,
+        parse: impl FnOnce(&str, &str, &mut Vec<Problem>) -> T,
+    ) -> Option<T> {
+        let path = self.dir.join(name);
+        if !required && !path.exists() {
+            return None;
+        }
+        let mut found = Vec::new();
+        let parsed = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(parse(name, &text, &mut found)),
+            Err(err) => {
+                let why = if required {
+                    "; every corpus needs one (domains.yaml lists the competence domains)"
+                } else {
+                    ""
+                };
+                found.push(Problem::error(
+                    name,
+                    None,
+                    format!("cannot read the file ({err}){why}"),
+                ));
+                None
+            }
+        };
+        let broken = found.iter().any(Problem::is_error);
+        if broken && has_good {
+            for p in &mut found {
+                if p.is_error() {
+                    p.message.push_str(
+                        " (the last good version of this file stays in use until it is fixed)",
+                    );
+                }
+            }
+            problems.extend(found);
+            return None;
+        }
+        problems.extend(found);
+        parsed
     }
 
     fn record_walk_problems(&mut self, problems: Vec<Problem>) {

@@ -33,35 +33,49 @@ struct RawConcept {
 
 const PATH: &str = "vocabulary.yaml";
 
+/// Most groups read from the file, and terms per language in one group: expansion adds a
+/// group's terms to a query, so an unbounded group makes every query that touches it slow.
+pub const MAX_GROUPS: usize = 5_000;
+pub const MAX_TERMS: usize = 32;
+
 impl Vocabulary {
     /// Parses the file; problems are collected, good groups kept.
     pub fn parse(text: &str, problems: &mut Vec<Problem>) -> Vocabulary {
-        let raw: Vec<RawConcept> = match serde_yaml_ng::from_str::<Option<Vec<RawConcept>>>(text) {
+        let raw: Vec<RawConcept> = match super::yaml::parse::<Option<Vec<RawConcept>>>(text) {
             Ok(raw) => raw.unwrap_or_default(),
             Err(err) => {
                 problems.push(Problem::error(
                     PATH,
-                    err.location().map(|l| l.line()),
-                    format!("invalid vocabulary: {err}; it must be a list of {{id, note?, terms: {{fr: [..], en: [..], it: [..], sv: [..]}}}}"),
+                    err.line,
+                    format!("invalid vocabulary: {}; it must be a list of {{id, note?, terms: {{fr: [..], en: [..], it: [..], sv: [..]}}}}", err.message),
                 ));
                 return Vocabulary::default();
             }
         };
-        let line_of = |id: &str| {
-            text.lines()
-                .position(|l| {
-                    l.trim_start()
-                        .trim_start_matches("- ")
-                        .starts_with(&format!("id: {id}"))
-                })
-                .map(|i| i + 1)
-        };
+        // One pass for every group's line: looking each up in the text made a 20 000-group
+        // file take half a minute.
+        let mut lines: HashMap<&str, usize> = HashMap::new();
+        for (i, l) in text.lines().enumerate() {
+            if let Some(id) = l.trim_start().trim_start_matches("- ").strip_prefix("id:") {
+                lines
+                    .entry(id.trim().trim_matches(['"', '\'']))
+                    .or_insert(i + 1);
+            }
+        }
+        if raw.len() > MAX_GROUPS {
+            problems.push(Problem::warning(
+                PATH,
+                lines.get(raw[MAX_GROUPS].id.as_str()).copied(),
+                format!("the vocabulary has {} groups; only the first {MAX_GROUPS} are used (split it, or keep only the terms that matter)", raw.len()),
+            ));
+        }
         let mut concepts: Vec<Concept> = Vec::new();
+        let mut ids: std::collections::HashSet<String> = Default::default();
         let mut seen_terms: HashMap<(Lang, Vec<String>), String> = HashMap::new();
-        for c in raw {
+        for c in raw.into_iter().take(MAX_GROUPS) {
             let _ = c.note;
-            let line = line_of(&c.id);
-            if concepts.iter().any(|x| x.id == c.id) {
+            let line = lines.get(c.id.as_str()).copied();
+            if !ids.insert(c.id.clone()) {
                 problems.push(Problem::error(
                     PATH,
                     line,
@@ -86,7 +100,10 @@ impl Vocabulary {
                 };
                 let mut kept = Vec::new();
                 let mut forms = Vec::new();
-                for term in list {
+                if list.len() > MAX_TERMS {
+                    problems.push(Problem::warning(PATH, line, format!("concept `{}` has {} {lang} terms; only the first {MAX_TERMS} are used (a group is a handful of synonyms; each term widens every query that matches it)", c.id, list.len())));
+                }
+                for term in list.into_iter().take(MAX_TERMS) {
                     let form = analysis::terms(lang, &term);
                     if form.is_empty() {
                         problems.push(Problem::warning(PATH, line, format!("term `{term}` of `{}` is only stop words in {lang} and can never match; remove it", c.id)));
@@ -171,5 +188,37 @@ mod tests {
         let m = v.matches(&query);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].0.id, "permit");
+    }
+
+    #[test]
+    fn huge_groups_and_files_are_bounded_with_a_warning() {
+        let terms: Vec<String> = (0..20_000).map(|i| format!("\"mot{i}\"")).collect();
+        let mut text = format!("- id: huge\n  terms: {{fr: [{}]}}\n", terms.join(", "));
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "- id: g{i}\n  terms: {{fr: [\"a{i}\"], en: [\"b{i}\"]}}\n"
+            ));
+        }
+        let mut problems = Vec::new();
+        let v = Vocabulary::parse(&text, &mut problems);
+        assert_eq!(v.concepts.len(), MAX_GROUPS);
+        assert_eq!(v.concepts[0].terms[&Lang::Fr].len(), MAX_TERMS);
+        let warned: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            warned.iter().any(|m| m.contains("only the first 5000")),
+            "{warned:?}"
+        );
+        assert!(
+            warned.iter().any(|m| m.contains("only the first 32")),
+            "{warned:?}"
+        );
+        assert_eq!(
+            problems
+                .iter()
+                .find(|p| p.message.contains("5000"))
+                .unwrap()
+                .line,
+            Some(10_001)
+        );
     }
 }

@@ -47,22 +47,26 @@ pub async fn module_pack(
     Path((code, slug)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let Some(lang) = lang_of(&state, &code) else {
-        return not_found(&state, Lang::Fr);
+    super::pages::off_workers(move || module_pack_page(&state, &code, &slug, raw.as_deref())).await
+}
+
+fn module_pack_page(state: &AppState, code: &str, slug: &str, raw: Option<&str>) -> Response {
+    let Some(lang) = lang_of(state, code) else {
+        return not_found(state, Lang::Fr);
     };
-    let searcher = state.index().searcher();
     let index = state.index();
+    let searcher = index.searcher();
     let found = index
         .find(&searcher, &format!("modules/{slug}"))
         .ok()
         .flatten()
-        .or_else(|| state.index().find(&searcher, &slug).ok().flatten());
+        .or_else(|| index.find(&searcher, slug).ok().flatten());
     let Some(module) = found.filter(|r| r.kind == ResourceType::Module) else {
-        return not_found(&state, lang);
+        return not_found(state, lang);
     };
     let load = |ids: &[String]| -> Vec<Resource> {
         ids.iter()
-            .filter_map(|id| state.index().find(&searcher, id).ok().flatten())
+            .filter_map(|id| index.find(&searcher, id).ok().flatten())
             .collect()
     };
     let recommendations = load(&module.recommendations);
@@ -95,7 +99,7 @@ pub async fn module_pack(
         },
     ];
     let title = module.version(lang).1.title.clone();
-    let params = super::params::Params::parse(raw.as_deref());
+    let params = super::params::Params::parse(raw);
     let p = Pack {
         lang,
         site_title: state.meta().site_title(lang),
@@ -104,7 +108,7 @@ pub async fn module_pack(
         date: today(),
         groups,
         download_url: format!("/{}/modules/{slug}/pack?download=1", lang.code()),
-        back_url: format!("/{}/r/{}", lang.code(), module.id),
+        back_url: crate::content::page_path(lang, &module.id),
     };
     respond(
         &p,
@@ -116,53 +120,68 @@ pub async fn module_pack(
 /// Ids from `id=` parameters, else from the cookie.
 fn basket_ids(raw: Option<&str>, headers: &HeaderMap) -> Vec<String> {
     let params = super::params::Params::parse(raw);
-    let mut ids = params.all("id");
+    let ids = params.all("id");
     if ids.is_empty() && params.get("id").is_none() {
-        ids = cookie_ids(headers);
+        return cookie_ids(headers);
     }
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|id| id.len() <= 512 && seen.insert(id.clone()));
-    ids.truncate(MAX_ITEMS);
-    ids
+    bounded(ids)
 }
 
 /// The basket's resources, in order; ids that no longer exist are dropped.
 fn basket_items(state: &AppState, raw: Option<&str>, headers: &HeaderMap) -> Vec<Resource> {
-    let searcher = state.index().searcher();
+    let index = state.index();
+    let searcher = index.searcher();
     basket_ids(raw, headers)
         .iter()
-        .filter_map(|id| state.index().find(&searcher, id).ok().flatten())
+        .filter_map(|id| index.find(&searcher, id).ok().flatten())
         .collect()
 }
 
+/// The basket's ids from its cookie. A cookie longer than browsers keep, or entries that are
+/// not ids, come from elsewhere than this service: they are dropped, never echoed back.
 fn cookie_ids(headers: &HeaderMap) -> Vec<String> {
-    headers
+    let values = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().strip_prefix(&format!("{COOKIE}=")))
-        .flat_map(|v| {
-            v.split(',')
-                .map(|id| {
-                    percent_encoding::percent_decode_str(id)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                })
-                .collect::<Vec<_>>()
-        })
-        .filter(|id| !id.is_empty())
-        .collect()
+        .filter(|v| v.len() <= MAX_COOKIE_BYTES);
+    let ids = values.flat_map(|v| {
+        v.split(',')
+            .filter_map(|id| percent_encoding::percent_decode_str(id).decode_utf8().ok())
+            .map(|id| id.into_owned())
+            .collect::<Vec<_>>()
+    });
+    bounded(ids.collect())
+}
+
+/// Largest basket cookie written or read: browsers keep 4 KB per cookie.
+const MAX_COOKIE_BYTES: usize = 3800;
+
+fn encode_id(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Valid, distinct ids, at most [`MAX_ITEMS`] and no more than fit in the cookie.
+fn bounded(ids: Vec<String>) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    let mut bytes = 0;
+    for id in ids {
+        if crate::content::invalid_id(&id).is_some() || kept.contains(&id) {
+            continue;
+        }
+        bytes += encode_id(&id).len() + 1;
+        if kept.len() == MAX_ITEMS || bytes > MAX_COOKIE_BYTES {
+            break;
+        }
+        kept.push(id);
+    }
+    kept
 }
 
 fn set_cookie(ids: &[String]) -> HeaderValue {
-    let value: Vec<String> = ids
-        .iter()
-        .map(|id| {
-            percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-        })
-        .collect();
+    let value: Vec<String> = ids.iter().map(|id| encode_id(id)).collect();
     HeaderValue::from_str(&format!(
         "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         value.join(",")
@@ -189,14 +208,10 @@ pub async fn basket_add(
     };
     let params = super::params::Params::parse(raw.as_deref());
     let mut ids = cookie_ids(&headers);
-    if let Some(id) = params
-        .get("id")
-        .filter(|id| !id.is_empty() && id.len() <= 512)
-    {
-        if !ids.iter().any(|x| x == id) && ids.len() < MAX_ITEMS {
-            ids.push(id.to_string());
-        }
+    if let Some(id) = params.get("id") {
+        ids.push(id.to_string());
     }
+    let ids = bounded(ids);
     let mut r =
         Redirect::to(&format!("/{}/basket?{}", lang.code(), ids_query(&ids))).into_response();
     r.headers_mut().insert(header::SET_COOKIE, set_cookie(&ids));
@@ -209,10 +224,14 @@ pub async fn basket(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some(lang) = lang_of(&state, &code) else {
-        return not_found(&state, Lang::Fr);
+    super::pages::off_workers(move || basket_page(&state, &code, raw.as_deref(), &headers)).await
+}
+
+fn basket_page(state: &AppState, code: &str, raw: Option<&str>, headers: &HeaderMap) -> Response {
+    let Some(lang) = lang_of(state, code) else {
+        return not_found(state, Lang::Fr);
     };
-    let items = basket_items(&state, raw.as_deref(), &headers);
+    let items = basket_items(state, raw, headers);
     let ids: Vec<String> = items.iter().map(|r| r.id.clone()).collect();
     let moved = |from: usize, to: usize| {
         let mut v = ids.clone();
@@ -229,7 +248,7 @@ pub async fn basket(
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
     let share = format!(
         "{}/{}/basket?{query}",
-        super::params::origin(&headers),
+        super::params::origin(headers),
         lang.code()
     );
     let chrome = Chrome {
@@ -249,7 +268,7 @@ pub async fn basket(
                 @for (i, r) in items.iter().enumerate() {
                     li {
                         span.type { (crate::render::type_label(lang, r.kind)) }
-                        a href={ "/" (lang.code()) "/r/" (r.id) } { (r.version(lang).1.title) }
+                        a href=(crate::content::page_path(lang, &r.id)) { (r.version(lang).1.title) }
                         span.actions {
                             @if i > 0 { a href=(moved(i, i - 1)) aria-label={ (t(lang, "basket.up")) ": " (r.version(lang).1.title) } { "↑" } }
                             @if i + 1 < items.len() { a href=(moved(i, i + 1)) aria-label={ (t(lang, "basket.down")) ": " (r.version(lang).1.title) } { "↓" } }
@@ -273,10 +292,20 @@ pub async fn basket_pack(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some(lang) = lang_of(&state, &code) else {
-        return not_found(&state, Lang::Fr);
+    super::pages::off_workers(move || basket_pack_page(&state, &code, raw.as_deref(), &headers))
+        .await
+}
+
+fn basket_pack_page(
+    state: &AppState,
+    code: &str,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+) -> Response {
+    let Some(lang) = lang_of(state, code) else {
+        return not_found(state, Lang::Fr);
     };
-    let items = basket_items(&state, raw.as_deref(), &headers);
+    let items = basket_items(state, raw, headers);
     if items.is_empty() {
         return Redirect::to(&format!("/{}/basket", lang.code())).into_response();
     }
@@ -294,7 +323,7 @@ pub async fn basket_pack(
         download_url: format!("/{}/pack?{query}&download=1", lang.code()),
         back_url: format!("/{}/basket?{query}", lang.code()),
     };
-    let params = super::params::Params::parse(raw.as_deref());
+    let params = super::params::Params::parse(raw);
     respond(
         &p,
         params.get("download").is_some(),

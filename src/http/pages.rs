@@ -251,7 +251,7 @@ fn reading_page(state: &AppState, code: &str, id: &str) -> Response {
     };
     let title = resource.version(lang).1.title.clone();
     let rid = resource.id.clone();
-    let path_in = move |l: Lang| format!("/{}/r/{rid}", l.code());
+    let path_in = move |l: Lang| crate::content::page_path(l, &rid);
     page(pages::resource(
         &chrome(lang, &meta, title, &path_in, "reading"),
         &resource,

@@ -253,13 +253,23 @@ impl SearchIndex {
         }
     }
 
+    /// Every indexed id with the key of the resource that holds it, read from fast fields.
+    pub fn indexed_ids(&self) -> tantivy::Result<HashMap<String, String>> {
+        self.fast_pairs("id", "key")
+    }
+
     /// Every indexed resource key with its content hash, read from fast fields.
     pub fn indexed_hashes(&self) -> tantivy::Result<HashMap<String, String>> {
+        self.fast_pairs("key", "hash")
+    }
+
+    /// The values of two single-valued string fast fields, paired, over the live documents.
+    fn fast_pairs(&self, left: &str, right: &str) -> tantivy::Result<HashMap<String, String>> {
         let searcher = self.searcher();
         let mut out = HashMap::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
-            let (Some(keys), Some(hashes)) = (fast.str("key")?, fast.str("hash")?) else {
+            let (Some(keys), Some(hashes)) = (fast.str(left)?, fast.str(right)?) else {
                 continue;
             };
             let mut key = String::new();

@@ -288,7 +288,7 @@ pub fn resource(
                     dd.translations {
                         @for l in r.translations.keys() {
                             @if *l == shown { span aria-current="true" lang=(l.code()) { (l.native_name()) } }
-                            @else { a href={ "/" (l.code()) "/r/" (r.id) } lang=(l.code()) hreflang=(l.code()) { (l.native_name()) } }
+                            @else { a href=(crate::content::page_path(*l, &r.id)) lang=(l.code()) hreflang=(l.code()) { (l.native_name()) } }
                             " "
                         }
                     }
@@ -308,7 +308,7 @@ pub fn resource(
             @if !recommendations.is_empty() {
                 section.illustrates aria-labelledby="rec-h" {
                     h2 #rec-h { (t(lang, "resource.illustrates")) }
-                    ul { @for (id, title) in recommendations { li { a href={ "/" (lang.code()) "/r/" (id) } { span.rid { (id) } " " (title) } } } }
+                    ul { @for (id, title) in recommendations { li { a href=(crate::content::page_path(lang, id)) { span.rid { (id) } " " (title) } } } }
                 }
             }
         }

@@ -297,7 +297,7 @@ pub fn hit(card: &Card, lang: Lang, score: f32, snippet: String) -> Hit {
         kind: card.kind,
         domain: card.domain.clone(),
         domains: card.domains.clone(),
-        url: format!("/{}/r/{}", lang.code(), card.id),
+        url: crate::content::page_path(lang, &card.id),
         summary: summary.to_string(),
         snippet,
         score,

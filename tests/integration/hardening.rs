@@ -390,3 +390,309 @@ fn silent_clients_are_disconnected_and_cannot_hold_the_shutdown() {
     };
     assert!(status.success(), "{status}");
 }
+
+fn status_problems(s: &TestServer) -> Vec<(String, Option<u64>, String)> {
+    s.get("/api/status").json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["line"].as_u64(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn deeply_nested_front_matter_is_a_located_error_and_delays_nothing() {
+    let corpus = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic/corpus"), corpus.path());
+    let s = TestServer::start_live(corpus.path());
+    let nested = format!(
+        "---\ntitle: \"Piège\"\ntype: case\ndomain: emploi\nupdated: {}1{}\n---\nTexte.\n",
+        "[".repeat(30_000),
+        "]".repeat(30_000)
+    );
+    fs::write(corpus.path().join("cases/piege.fr.md"), nested).unwrap();
+    let huge = format!("---\ntitle: \"Gros\"\ntype: case\ndomain: emploi\nupdated: [{}1]\n---\nT.\n", "1,".repeat(60_000));
+    fs::write(corpus.path().join("cases/gros.fr.md"), huge).unwrap();
+    fs::write(
+        corpus.path().join("cases/voisin.fr.md"),
+        case_file("Voisin", "un harmonium dans la salle"),
+    )
+    .unwrap();
+    eventually("the good file is served and the bad one reported", || {
+        s.find("harmonium", "fr") == vec!["cases/voisin"]
+            && status_problems(&s).iter().any(|(p, line, m)| {
+                p == "cases/piege.fr.md" && *line == Some(5) && m.contains("nest deeper")
+            })
+            && status_problems(&s).iter().any(|(p, _, m)| {
+                p == "cases/gros.fr.md" && m.contains("over the limit")
+            })
+    });
+}
+
+#[test]
+fn an_alias_bomb_is_reported_with_its_line() {
+    let corpus = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic/corpus"), corpus.path());
+    let mut fm = String::from(
+        "---\ntitle: \"Bombe\"\ntype: case\ndomain: emploi\na: &a [x,x,x,x,x,x,x,x,x]\n",
+    );
+    let mut prev = 'a';
+    for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h'] {
+        fm.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+        prev = name;
+    }
+    fm.push_str("---\nTexte.\n");
+    fs::write(corpus.path().join("cases/bombe.fr.md"), fm).unwrap();
+    let s = TestServer::start(corpus.path());
+    let found = status_problems(&s);
+    assert!(
+        found.iter().any(|(p, line, m)| p == "cases/bombe.fr.md"
+            && *line == Some(6)
+            && m.contains("aliases")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_broken_domains_yaml_keeps_the_last_good_domains() {
+    let corpus = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic/corpus"), corpus.path());
+    let s = TestServer::start_live(corpus.path());
+    let good = fs::read_to_string(corpus.path().join("domains.yaml")).unwrap();
+    fs::write(
+        corpus.path().join("domains.yaml"),
+        format!("{good}- id: [oops\n"),
+    )
+    .unwrap();
+    eventually("the one error is reported", || {
+        status_problems(&s)
+            .iter()
+            .any(|(p, _, _)| p == "domains.yaml")
+    });
+    let status = s.get("/api/status").json();
+    assert_eq!(status["errors"], 1, "spurious errors: {status}");
+    assert_eq!(
+        s.get("/api/domains").json()["domains"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(s.get("/api/search?domain=emploi").status, 200);
+    assert!(
+        s.get("/fr/").text.contains("/fr/domains/emploi"),
+        "home page lost its domains"
+    );
+    fs::write(corpus.path().join("domains.yaml"), &good).unwrap();
+    eventually("the fix clears the error", || {
+        status_problems(&s).is_empty()
+    });
+}
+
+#[test]
+fn domain_colours_and_ids_are_validated() {
+    let corpus = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic/corpus"), corpus.path());
+    let domains = fs::read_to_string(corpus.path().join("domains.yaml"))
+        .unwrap()
+        .replace("\"#b4530f\"", "\"#2563a8;position:fixed\"");
+    fs::write(corpus.path().join("domains.yaml"), domains).unwrap();
+    let s = TestServer::start(corpus.path());
+    let found = status_problems(&s);
+    assert!(
+        found
+            .iter()
+            .any(|(p, _, m)| p == "domains.yaml" && m.contains("#rrggbb")),
+        "{found:?}"
+    );
+    for page in ["/fr/", "/fr/search?q=emploi", "/fr/domains/emploi"] {
+        assert!(!s.get(page).text.contains("position:fixed"), "{page}");
+    }
+    // The domain still exists (in a neutral colour): its resources are not turned into errors.
+    assert!(
+        found.iter().all(|(p, _, _)| p == "domains.yaml"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn more_than_64_domains_are_refused_with_a_clear_error() {
+    let corpus = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic/corpus"), corpus.path());
+    let mut domains = fs::read_to_string(corpus.path().join("domains.yaml")).unwrap();
+    for i in 0..70 {
+        domains.push_str(&format!(
+            "- id: d{i}\n  color: \"#123456\"\n  name: {{fr: \"D{i}\"}}\n"
+        ));
+    }
+    fs::write(corpus.path().join("domains.yaml"), domains).unwrap();
+    fs::write(
+        corpus.path().join("cases/d60.fr.md"),
+        "---\ntitle: \"Soixante\"\ntype: case\ndomain: d60\n---\nTexte.\n",
+    )
+    .unwrap();
+    let s = TestServer::start(corpus.path());
+    let found = status_problems(&s);
+    assert!(
+        found
+            .iter()
+            .any(|(p, _, m)| p == "domains.yaml" && m.contains("more than 64 domains")),
+        "{found:?}"
+    );
+    let answer = s.search(&[("domain", "d60")]);
+    assert_eq!(super::support::ids(&answer), vec!["cases/d60"]);
+    let facet = answer["facets"]["domain"].as_array().unwrap();
+    assert_eq!(facet.len(), 64);
+    let d60 = facet.iter().find(|f| f["value"] == "d60").unwrap();
+    assert_eq!(d60["count"], 1);
+    // Past the 64th, a domain would have wrapped onto the first ones' bits.
+    let unfiltered = s.search(&[("q", "")]);
+    let first = &unfiltered["facets"]["domain"][0];
+    assert_eq!(first["count"], facet[0]["count"]);
+}
+
+#[test]
+fn the_basket_never_echoes_a_huge_or_malformed_cookie() {
+    let s = TestServer::start(&fixture("basic/corpus"));
+    let huge = format!("profint_session={}", "cases%2Flogement,".repeat(6000));
+    let r = super::support::get_with_headers(
+        &format!("{}/fr/basket/add?id=cases%2Frupture-de-parcours", s.base),
+        &[("cookie", &huge)],
+    );
+    let cookie = r.header("set-cookie").unwrap_or("");
+    let location = r.header("location").unwrap_or("");
+    assert!(
+        cookie.len() < 4096 && location.len() < 4096,
+        "{} / {}",
+        cookie.len(),
+        location.len()
+    );
+    assert!(
+        cookie.contains("cases%2Frupture%2Dde%2Dparcours"),
+        "{cookie}"
+    );
+    let many: Vec<String> = (0..200).map(|i| format!("cases%2Fx{i}")).collect();
+    let malformed = format!(
+        "profint_session=%FF%FE,{},cases%2Flogement%0A",
+        many.join(",")
+    );
+    let r = super::support::get_with_headers(
+        &format!("{}/fr/basket/add?id=cases%2Flogement", s.base),
+        &[("cookie", &malformed)],
+    );
+    let cookie = r.header("set-cookie").unwrap_or("");
+    assert!(
+        !cookie.contains("%FF") && !cookie.contains("%0A"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.matches("%2C").count() + cookie.matches(',').count() < 50,
+        "{cookie}"
+    );
+}
+
+#[test]
+fn ids_with_spaces_and_url_characters_make_working_links_live_and_after_restart() {
+    let site = site();
+    let corpus = site.path().join("corpus");
+    let server = ServeProcess::start(site.path(), &[]);
+    fs::write(
+        corpus.join("cases/mon cas #1?.fr.md"),
+        case_file("Mon cas", "une contrebasse"),
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("cases/ligne\ncassée.fr.md"),
+        case_file("Cassé", "un tambourin"),
+    )
+    .unwrap();
+    eventually(
+        "the odd file name is indexed, the broken one reported",
+        || {
+            server.find("contrebasse", "fr") == vec!["cases/mon cas #1?"]
+                && server.get("/api/status").text.contains("control character")
+        },
+    );
+    let hit = &server.get("/api/search?q=contrebasse").json()["hits"][0];
+    let url = hit["url"].as_str().unwrap().to_string();
+    assert_eq!(url, "/fr/r/cases/mon%20cas%20%231%3F");
+    let page = server.get(&url);
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("contrebasse"));
+    assert!(server.find("tambourin", "fr").is_empty());
+    let live_status = server.get("/api/status").json();
+    drop(server);
+    let again = ServeProcess::start(site.path(), &[]);
+    assert_eq!(again.find("contrebasse", "fr"), vec!["cases/mon cas #1?"]);
+    let status = again.get("/api/status").json();
+    assert_eq!(status["resources"], live_status["resources"]);
+    assert_eq!(
+        problems(&status).iter().map(|p| &p.0).collect::<Vec<_>>(),
+        problems(&live_status)
+            .iter()
+            .map(|p| &p.0)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_contested_id_stays_with_its_holder_live_and_after_restart() {
+    let site = site();
+    let corpus = site.path().join("corpus");
+    let with_id = |title: &str, word: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\nid: cas-partage\ntype: case\ndomain: emploi\n---\n{word}\n"
+        )
+    };
+    let server = ServeProcess::start(site.path(), &[]);
+    fs::write(
+        corpus.join("cases/zz-premier.fr.md"),
+        with_id("Premier", "un xylophone"),
+    )
+    .unwrap();
+    eventually("the first holds the id", || {
+        server.find("xylophone", "fr") == vec!["cas-partage"]
+    });
+    fs::write(
+        corpus.join("cases/aa-second.fr.md"),
+        with_id("Second", "un ocarina"),
+    )
+    .unwrap();
+    eventually("the second is refused", || {
+        server
+            .get("/api/status")
+            .text
+            .contains("is already used by")
+    });
+    // The holder is edited last, so it is now the newer file.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(
+        corpus.join("cases/zz-premier.fr.md"),
+        with_id("Premier", "un xylophone bleu"),
+    )
+    .unwrap();
+    eventually("the edit lands", || {
+        server.find("bleu", "fr") == vec!["cas-partage"]
+    });
+    drop(server);
+    let again = ServeProcess::start(site.path(), &[]);
+    assert_eq!(
+        again.find("xylophone", "fr"),
+        vec!["cas-partage"],
+        "the holder changed at restart"
+    );
+    assert!(again.find("ocarina", "fr").is_empty());
+    assert!(again
+        .get("/api/status")
+        .text
+        .contains("cases/aa-second.fr.md"));
+}
