@@ -2,7 +2,8 @@
 # Soak: CONNECTIONS clients search for DURATION seconds on loopback while another process
 # creates, edits and deletes content files all along. Then: zero 5xx, zero failed requests,
 # and the index equals the corpus (every file's latest content is searchable, deleted ones
-# are gone). Bounded in time; loopback only.
+# are gone). The server runs with the default relative paths (corpus/, index/), as the
+# README starts it. Bounded in time; loopback only.
 #   DURATION=60 CONNECTIONS=16 bash scripts/soak.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,8 @@ work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 $BIN gen-corpus --resources 2000 --out "$work/corpus" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-RUST_LOG=warn $BIN serve --corpus "$work/corpus" --index "$work/index" --addr "127.0.0.1:$port" 2>"$work/server.log" &
+# As the README runs it: from the site's folder, with the default relative corpus/ and index/.
+(cd "$work" && RUST_LOG=warn exec "$BIN" serve --addr "127.0.0.1:$port" 2>"$work/server.log") &
 server=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
 python3 - "$work/paths.lua" <<'PY'
