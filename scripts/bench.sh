@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the performance figures of BENCHMARKS.md: for each corpus size, a generated
-# corpus (profint gen-corpus), profint's own figures (profint bench search / freshness), HTTP
+# corpus (cargo xtask gen-corpus), profint's own figures (cargo xtask bench search / freshness), HTTP
 # throughput under wrk on loopback, and Xapian and PostgreSQL through shared/peers on the same
 # documents and queries, in the same run. Prints the Markdown tables on stdout.
 #   SIZES="1000 10000 100000" bash scripts/bench.sh > /tmp/bench.md
@@ -16,8 +16,9 @@ if ! need wrk || ! /usr/bin/python3 -c "import xapian, psycopg2" 2>/dev/null || 
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk python3-xapian python3-psycopg2 xapian-tools postgresql >/dev/null
 fi
-cargo build --release -q
+cargo build --release -q --workspace
 BIN=./target/release/profint
+XTASK=./target/release/xtask
 export RUST_LOG=warn
 get() { sed -n "s/^$1: //p" "$2"; }
 
@@ -29,16 +30,16 @@ for n in $SIZES; do
   dir="$WORK/$n"
   if [ ! -f "$dir/jsonl/queries.jsonl" ]; then
     rm -rf "$dir"
-    $BIN gen-corpus --resources "$n" --out "$dir/corpus" --jsonl "$dir/jsonl" --queries "$QUERIES" >&2
+    $XTASK gen-corpus --resources "$n" --out "$dir/corpus" --jsonl "$dir/jsonl" --queries "$QUERIES" >&2
   fi
   out="$dir/profint.txt"
-  PROFINT_BENCH_HOLD_SECS=14 $BIN bench search --corpus "$dir/corpus" --queries "$QUERIES" --http-requests 1000 > "$out" &
+  PROFINT_BENCH_HOLD_SECS=14 $XTASK bench search --corpus "$dir/corpus" --queries "$QUERIES" --http-requests 1000 > "$out" &
   pid=$!
   while ! grep -q '^wrk_script:' "$out" 2>/dev/null; do sleep 0.5; kill -0 $pid; done
   addr=$(get http_addr "$out"); script=$(get wrk_script "$out")
   rps=$(wrk -t2 -c32 -d10s -s "$script" "http://$addr" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
   wait $pid
-  fresh=$($BIN bench freshness --corpus "$dir/corpus" --edits 50 | sed -E 's/.*median ([0-9.]+) ms, p95 ([0-9.]+) ms.*/\1 \/ \2/')
+  fresh=$($XTASK bench freshness --corpus "$dir/corpus" --edits 50 | sed -E 's/.*median ([0-9.]+) ms, p95 ([0-9.]+) ms.*/\1 \/ \2/')
   p50=$(get search_in_process "$out" | sed -E 's/.*p50 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \/ \2/')
   kw=$(get search_keywords "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
   sit=$(get search_situations "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')

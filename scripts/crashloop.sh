@@ -7,11 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-20}
-cargo build --release -q
+cargo build --release -q --workspace
 BIN=$PWD/target/release/profint
+XTASK=$PWD/target/release/xtask
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-$BIN gen-corpus --resources 5000 --out "$work/corpus" >/dev/null
+$XTASK gen-corpus --resources 5000 --out "$work/corpus" >/dev/null
 export RUST_LOG=error
 cd "$work"
 start=$(date +%s.%N)
@@ -33,7 +34,7 @@ for round in $(seq 1 "$ROUNDS"); do
   $BIN index >/dev/null
   again=$($BIN index)
   echo "$again" | grep -q "(0 added, 0 updated, 0 removed, 5000 unchanged" || { echo "round $round: index differs from corpus: $again"; exit 1; }
-  found=$($BIN search "$token" -n 1 | head -1)
+  found=$($BIN search "$token" -n 1); found=$(head -1 <<< "$found")
   echo "$found" | grep -q "^[1-9][0-9]* results" || { echo "round $round: edit not searchable: $found"; exit 1; }
   echo "round $round: ok ($found)"
 done

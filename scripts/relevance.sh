@@ -14,7 +14,7 @@ fi
 if ! /usr/bin/python3 -c "import xapian" 2>/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-xapian >/dev/null
 fi
-cargo build --release -q
+cargo build --release -q --workspace
 mkdir -p "$OUT"
 rows=()
 sum_p=0; sum_x=0; n=0
@@ -35,7 +35,7 @@ with open(f"{out}/queries.jsonl", "w") as w:
         q = json.loads(line)
         w.write(json.dumps({"id": q["id"], "lang": lang, "text": q["text"]}, ensure_ascii=False) + "\n")
 PY
-  ./target/release/profint eval collection "$dir" --lang "$lang" --run "$work/profint.run" >/dev/null 2>&1
+  ./target/release/xtask eval collection "$dir" --lang "$lang" --run "$work/profint.run" >/dev/null 2>&1
   /usr/bin/python3 "$SHARED/peers/run_peers.py" --docs "$work/docs.jsonl" --queries "$work/queries.jsonl" \
       --out "$work/peers" --engines xapian --op or --lang "$lang" --repeat 1 --warmup 0 >/dev/null 2>&1
   p=$(python3 "$SHARED/bench/eval.py" "$dir/qrels.tsv" "$work/profint.run" 2>/dev/null)
@@ -56,7 +56,7 @@ python3 -c "p=$sum_p/$n; x=$sum_x/$n; print(f'| **average** | {p:.4f} | | | {x:.
 # language version as a document and searches all of them (a French query may be answered
 # by an English text, as in profint); its run is reduced to resources, best version first.
 work="$OUT/judged"
-./target/release/profint eval judged --export "$work" >/dev/null 2>&1
+./target/release/xtask eval judged --export "$work" >/dev/null 2>&1
 /usr/bin/python3 "$SHARED/peers/run_peers.py" --docs "$work/docs.jsonl" --queries "$work/queries.jsonl" \
     --out "$work/peers" --engines xapian --op or --lang-mode all --repeat 1 --warmup 0 >/dev/null 2>&1
 python3 - "$work" <<'PY'

@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-60}
 CONNECTIONS=${CONNECTIONS:-16}
 command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q
+cargo build --release -q --workspace
 BIN=$PWD/target/release/profint
+XTASK=$PWD/target/release/xtask
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-$BIN gen-corpus --resources 2000 --out "$work/corpus" >/dev/null
+$XTASK gen-corpus --resources 2000 --out "$work/corpus" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # As the README runs it: from the site's folder, with the default relative corpus/ and index/.
 (cd "$work" && RUST_LOG=warn exec "$BIN" serve --addr "127.0.0.1:$port" 2>"$work/server.log") &

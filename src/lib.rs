@@ -4,13 +4,10 @@
 //! [`http`]. [`service`] holds what a running instance knows; [`cli`] drives it.
 
 pub mod analysis;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
-pub mod eval;
-pub mod gen;
 pub mod http;
 pub mod i18n;
 pub mod index;

@@ -130,7 +130,7 @@ fn search_prints_ranked_hits() {
 #[test]
 fn kill_9_during_a_5000_resource_reindex_then_restart_gives_an_index_equal_to_the_corpus() {
     let corpus = tempfile::tempdir().unwrap();
-    let files = profint::gen::generate(corpus.path(), 5000, 7, None).unwrap();
+    let files = super::support::generated_corpus(corpus.path(), 5000);
     let dir = |d: &tempfile::TempDir| d.path().to_str().unwrap().to_string();
     let index_args = |index: &str| {
         vec![

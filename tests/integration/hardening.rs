@@ -1,7 +1,9 @@
 //! Defects found by an adversarial run (a hostile user, a careless operator), each pinned by
 //! the test that failed before its fix.
 
-use super::support::{case_file, copy_dir, eventually, fixture, ServeProcess, TestServer};
+use super::support::{
+    case_file, copy_dir, eventually, fixture, generated_corpus, ServeProcess, TestServer,
+};
 use std::fs;
 use std::path::Path;
 
@@ -263,36 +265,10 @@ fn repeated_filters_on_pages_are_counted_once() {
     );
 }
 
-/// A corpus big enough that a page of results takes a while to gather and render.
-fn large_corpus(n: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic/corpus"), dir.path());
-    let words = [
-        "logement",
-        "formation",
-        "emploi",
-        "interprète",
-        "langue",
-        "parcours",
-        "réfugié",
-        "entretien",
-    ];
-    for i in 0..n {
-        let body: Vec<&str> = (0..120)
-            .map(|j| words[(i * 7 + j * 3) % words.len()])
-            .collect();
-        fs::write(
-            dir.path().join(format!("cases/gen-{i}.fr.md")),
-            case_file(&format!("Situation {i}"), &body.join(" ")),
-        )
-        .unwrap();
-    }
-    dir
-}
-
 #[test]
 fn page_handlers_leave_the_async_workers_free() {
-    let corpus = large_corpus(3000);
+    let corpus = tempfile::tempdir().unwrap();
+    generated_corpus(corpus.path(), 3000);
     let service = std::sync::Arc::new(profint::service::Service::in_memory(corpus.path()).unwrap());
     let s = TestServer::serve(service);
     let page = "/fr/search?q=logement+formation+emploi+interpr%C3%A8te+langue+parcours+r%C3%A9fugi%C3%A9+entretien";
@@ -417,7 +393,10 @@ fn deeply_nested_front_matter_is_a_located_error_and_delays_nothing() {
         "]".repeat(30_000)
     );
     fs::write(corpus.path().join("cases/piege.fr.md"), nested).unwrap();
-    let huge = format!("---\ntitle: \"Gros\"\ntype: case\ndomain: emploi\nupdated: [{}1]\n---\nT.\n", "1,".repeat(60_000));
+    let huge = format!(
+        "---\ntitle: \"Gros\"\ntype: case\ndomain: emploi\nupdated: [{}1]\n---\nT.\n",
+        "1,".repeat(60_000)
+    );
     fs::write(corpus.path().join("cases/gros.fr.md"), huge).unwrap();
     fs::write(
         corpus.path().join("cases/voisin.fr.md"),
@@ -429,9 +408,9 @@ fn deeply_nested_front_matter_is_a_located_error_and_delays_nothing() {
             && status_problems(&s).iter().any(|(p, line, m)| {
                 p == "cases/piege.fr.md" && *line == Some(5) && m.contains("nest deeper")
             })
-            && status_problems(&s).iter().any(|(p, _, m)| {
-                p == "cases/gros.fr.md" && m.contains("over the limit")
-            })
+            && status_problems(&s)
+                .iter()
+                .any(|(p, _, m)| p == "cases/gros.fr.md" && m.contains("over the limit"))
     });
 }
 

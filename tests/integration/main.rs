@@ -9,7 +9,6 @@ mod cli;
 mod hardening;
 mod pack;
 mod pages;
-mod relevance;
 mod reliability;
 mod support;
 mod watch;

@@ -298,3 +298,39 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Writes a corpus of `n` generated cases (with the basic fixture's domains) to `dir`, big
+/// enough that searching and indexing it take a while; returns the number of files.
+pub fn generated_corpus(dir: &Path, n: usize) -> usize {
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::copy(
+        fixture("basic/corpus/domains.yaml"),
+        dir.join("domains.yaml"),
+    )
+    .unwrap();
+    let words = [
+        "logement",
+        "formation",
+        "emploi",
+        "interprète",
+        "langue",
+        "parcours",
+        "réfugié",
+        "entretien",
+        "stage",
+        "mentor",
+        "diplôme",
+        "garde",
+    ];
+    for i in 0..n {
+        let body: Vec<&str> = (0..120)
+            .map(|j| words[(i * 7 + j * 3 + j / 5) % words.len()])
+            .collect();
+        std::fs::write(
+            dir.join(format!("cases/gen-{i}.fr.md")),
+            case_file(&format!("Situation {i}"), &body.join(" ")),
+        )
+        .unwrap();
+    }
+    n
+}

@@ -1,30 +1,31 @@
-//! Benchmarks run from the command line (`profint bench …`): measured on a real server over
+//! Benchmarks run from the command line (`cargo xtask bench …`): measured on a real server over
 //! loopback HTTP, reported as medians and percentiles. Not tests: the machines are shared and
 //! noisy, so figures are printed, never asserted.
 
-use crate::service::{Service, Settings};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use profint::service::{Service, Settings};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A minimal HTTP/1.1 GET, enough to time our own server without a client dependency.
-pub fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_nodelay(true)?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let text = String::from_utf8_lossy(&raw);
-    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+/// One HTTP client for a benchmark run: keep-alive connections, as a partner's widget or a
+/// browser would hold them.
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// GET `path` on `addr`: the status and the body.
+pub fn http_get(
+    agent: &ureq::Agent,
+    addr: SocketAddr,
+    path: &str,
+) -> anyhow::Result<(u16, String)> {
+    let mut response = agent.get(&format!("http://{addr}{path}")).call()?;
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string()?;
     Ok((status, body))
 }
 
@@ -46,7 +47,7 @@ pub fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
 pub fn start_server(
     corpus: &Path,
     index: &Path,
-) -> anyhow::Result<(Arc<Service>, SocketAddr, crate::watch::WatchGuard)> {
+) -> anyhow::Result<(Arc<Service>, SocketAddr, profint::watch::WatchGuard)> {
     let settings = Settings {
         corpus: corpus.to_path_buf(),
         index: index.to_path_buf(),
@@ -55,7 +56,7 @@ pub fn start_server(
     };
     let (service, _) = Service::start(settings, |_, _| {})?;
     let service = Arc::new(service);
-    let guard = crate::watch::watch(service.clone())?;
+    let guard = profint::watch::watch(service.clone())?;
     let addr = serve_in_background(service.clone())?;
     Ok((service, addr, guard))
 }
@@ -75,9 +76,13 @@ pub fn serve_in_background(service: Arc<Service>) -> anyhow::Result<SocketAddr> 
                 .expect("bind loopback");
             tx.send(listener.local_addr().expect("address"))
                 .expect("send address");
-            axum::serve(listener, crate::http::app(service, Default::default()))
-                .await
-                .expect("serve");
+            profint::http::serve_on(
+                listener,
+                service,
+                Default::default(),
+                std::future::pending(),
+            )
+            .await;
         });
     });
     Ok(rx.recv()?)
@@ -102,6 +107,7 @@ pub fn freshness(corpus: &Path, edits: usize) -> anyhow::Result<Vec<f64>> {
         "no French files to edit in {}",
         corpus.display()
     );
+    let agent = client();
     let mut times = Vec::with_capacity(edits);
     for n in 0..edits {
         let target = &targets[(n * 7919) % targets.len()];
@@ -112,7 +118,7 @@ pub fn freshness(corpus: &Path, edits: usize) -> anyhow::Result<Vec<f64>> {
         let written = Instant::now();
         std::fs::write(target, &text)?;
         loop {
-            let (status, body) = http_get(addr, &path)?;
+            let (status, body) = http_get(&agent, addr, &path)?;
             if status == 200 && body.contains("\"total\":1") {
                 break;
             }
@@ -184,7 +190,7 @@ fn summary(name: &str, mut ms: Vec<f64>) -> String {
 /// Build, start-up, memory and latency figures of one corpus, printed one per line as
 /// `key: value` so that scripts/bench.sh can put them in BENCHMARKS.md.
 pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyhow::Result<()> {
-    use crate::search::{self, SearchRequest};
+    use profint::search::{self, SearchRequest};
     let work = tempfile_dir("profint-bench")?;
     let index_dir = work.join("index");
     let settings = Settings {
@@ -207,7 +213,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     println!("build_resources_per_s: {:.0}", resources as f64 / build);
     println!(
         "index_mib: {:.1}",
-        crate::index::dir_size(&index_dir) as f64 / 1048576.0
+        profint::index::dir_size(&index_dir) as f64 / 1048576.0
     );
     println!("peak_rss_build_mib: {peak_build:.0}");
 
@@ -266,7 +272,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     for id in ids.iter().take(200) {
         let r = service.index().find(&searcher, id)?.expect("found");
         let t = Instant::now();
-        let _ = search::related::related(&service.index(), &r, crate::lang::Lang::Fr, 5)?;
+        let _ = search::related::related(&service.index(), &r, profint::lang::Lang::Fr, 5)?;
         related_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("related: {}", summary("related", related_ms));
@@ -277,10 +283,11 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
         .iter()
         .map(|(_, lang, text)| format!("/api/search?lang={}&q={}", lang.code(), encode(text)))
         .collect();
+    let agent = client();
     let mut http_ms = Vec::new();
     for path in paths.iter().cycle().take(http_requests) {
         let t = Instant::now();
-        let (status, _) = http_get(addr, path)?;
+        let (status, _) = http_get(&agent, addr, path)?;
         anyhow::ensure!(status == 200, "{path} answered {status}");
         http_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }

@@ -3,10 +3,10 @@
 //! same search path as `/api/search`. Metrics follow trec_eval's definitions (as
 //! `shared/bench/eval.py`): linear-gain nDCG@10, MAP@100, recall@100.
 
-use crate::content::{Resource, ResourceType, Translation, Vocabulary};
-use crate::index::{to_document, SearchIndex};
-use crate::lang::Lang;
-use crate::search::{self, query, Scope, SearchRequest};
+use profint::content::{Resource, ResourceType, Translation, Vocabulary};
+use profint::index::{to_document, SearchIndex};
+use profint::lang::Lang;
+use profint::search::{self, query, Scope, SearchRequest};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -279,7 +279,7 @@ pub fn load_collection(dir: &Path, lang: Lang) -> anyhow::Result<(SearchIndex, Q
 /// Runs a collection and writes a run file (`query<TAB>doc<TAB>rank<TAB>score`).
 pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Result<Scores> {
     let (index, queries, qrels) = load_collection(dir, lang)?;
-    let domains = vec![crate::content::Domain {
+    let domains = vec![profint::content::Domain {
         id: "bench".into(),
         color: "#000000".into(),
         name: [(Lang::Fr, "bench".to_string())].into_iter().collect(),
@@ -306,18 +306,22 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
 /// Writes the judged set for the peer harness: one document per language version
 /// (`id@lang`), the queries with their language, the qrels, and profint's run.
 pub fn export_judged(
-    service: &crate::service::Service,
+    service: &profint::service::Service,
     corpus: &Path,
     set: &Path,
     dir: &Path,
 ) -> anyhow::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(dir)?;
-    let loaded = crate::content::load(corpus, &Default::default());
+    let loaded = profint::content::load(corpus, &Default::default());
     let mut docs = std::io::BufWriter::new(std::fs::File::create(dir.join("docs.jsonl"))?);
     for r in &loaded.resources {
         for (lang, t) in &r.translations {
-            let body = format!("{}\n{}", t.summary, crate::content::plain_text(&t.markdown));
+            let body = format!(
+                "{}\n{}",
+                t.summary,
+                profint::content::plain_text(&t.markdown)
+            );
             let doc = serde_json::json!({"id": format!("{}@{}", r.id, lang.code()), "lang": lang.code(), "type": r.kind.as_str(), "domain": r.domain, "title": t.title, "body": body});
             writeln!(docs, "{doc}")?;
         }

@@ -4,8 +4,8 @@
 //! bytes. It can also write the same documents and queries as JSONL for the peer harness
 //! (`shared/peers/run_peers.py`).
 
-use crate::content::ResourceType;
-use crate::lang::Lang;
+use profint::content::ResourceType;
+use profint::lang::Lang;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -596,7 +596,7 @@ pub fn generate(
                     "type": g.kind.as_str(),
                     "domain": g.domain,
                     "title": title,
-                    "body": crate::content::plain_text(body),
+                    "body": profint::content::plain_text(body),
                 });
                 writeln!(docs, "{doc}")?;
             }

@@ -16,14 +16,14 @@ const REACHED: [(&str, f64); 5] = [
 
 #[test]
 fn judged_set_ndcg_does_not_regress() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let service = Service::in_memory(&root.join("corpus")).unwrap();
     let meta = service.meta();
-    let scores = profint::eval::judged_scores(
+    let scores = xtask::eval::judged_scores(
         &service.index(),
         meta.scope(),
         &root.join("eval/judged.yaml"),
-        profint::eval::eval_options(),
+        xtask::eval::eval_options(),
     )
     .unwrap();
     let mut report = Vec::new();

@@ -1,0 +1,263 @@
+//! `cargo xtask …`: the project's development tools, kept out of the product. Benchmarks
+//! (`bench search`, `bench freshness`), ranking evaluation (`eval judged`, `eval collection`)
+//! and the synthetic corpus generator (`gen-corpus`) drive the `profint` library as a user of
+//! it would. See BENCHMARKS.md and RELEVANCE.md for what they measure.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use profint::lang::Lang;
+use profint::service::Service;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "xtask",
+    about = "profint's benchmarks, evaluation and corpus generator"
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand, Debug)]
+enum Task {
+    /// Benchmarks (figures printed as medians and percentiles; see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+    /// Measure ranking quality (nDCG@10, MAP@100, recall@100).
+    Eval {
+        #[command(subcommand)]
+        which: EvalCommand,
+    },
+    /// Write a deterministic synthetic corpus (for benchmarks and crash tests).
+    GenCorpus {
+        /// Number of resources.
+        #[arg(long, default_value_t = 1000)]
+        resources: usize,
+        /// Folder to write the Markdown corpus to.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed: the same seed and size give the same bytes.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Also write docs.jsonl and queries.jsonl for shared/peers/run_peers.py here.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        /// Number of queries in queries.jsonl.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Build, start-up, memory, search, related and HTTP latency on a corpus.
+    Search {
+        /// Corpus to index (e.g. one written by gen-corpus).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Number of generated queries (keywords and situation sentences in turn).
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// Sequential HTTP requests for the loopback latency figure.
+        #[arg(long, default_value_t = 1000)]
+        http_requests: usize,
+    },
+    /// Time from a file write to the new text being returned by /api/search.
+    Freshness {
+        /// Corpus to copy and edit (the original is not touched).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Number of edits.
+        #[arg(long, default_value_t = 60)]
+        edits: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// The project's judged queries over a corpus (default: the bundled one).
+    Judged {
+        /// Judged query set.
+        #[arg(long, default_value = "eval/judged.yaml")]
+        set: PathBuf,
+        /// Corpus the judgments refer to.
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Also report the ranking without the vocabulary expansion, for comparison.
+        #[arg(long)]
+        ablation: bool,
+        /// Grid-search the title and phrase bonuses on this set (how the defaults were chosen).
+        #[arg(long)]
+        tune: bool,
+        /// Write the corpus (one document per language version), the queries, the qrels and
+        /// profint's run here, for the peer harness and eval.py.
+        #[arg(long)]
+        export: Option<PathBuf>,
+    },
+    /// An external judged collection (docs.jsonl, queries.jsonl, qrels.tsv), e.g. ../shared/bench/piaf.
+    Collection {
+        /// The collection's folder.
+        dir: PathBuf,
+        /// Its language.
+        #[arg(long)]
+        lang: String,
+        /// Write the run (query, doc, rank, score) here, for eval.py.
+        #[arg(long)]
+        run: Option<PathBuf>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let code = run(Cli::parse().task)?;
+    std::process::exit(code);
+}
+
+fn run(task: Task) -> anyhow::Result<i32> {
+    match task {
+        Task::Bench { which } => match which {
+            BenchCommand::Search {
+                corpus,
+                queries,
+                http_requests,
+            } => {
+                xtask::bench::search_bench(&corpus, queries, http_requests)?;
+                Ok(0)
+            }
+            BenchCommand::Freshness { corpus, edits } => {
+                let times = xtask::bench::freshness(&corpus, edits)?;
+                println!(
+                    "freshness over {} edits of {}: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+                    times.len(),
+                    corpus.display(),
+                    xtask::bench::percentile(&times, 50.0),
+                    xtask::bench::percentile(&times, 95.0),
+                    times.last().copied().unwrap_or(f64::NAN)
+                );
+                Ok(0)
+            }
+        },
+        Task::Eval { which } => {
+            match which {
+                EvalCommand::Judged {
+                    set,
+                    corpus,
+                    ablation,
+                    tune,
+                    export,
+                } => {
+                    let service = Service::in_memory(&corpus)?;
+                    let meta = service.meta();
+                    if let Some(dir) = export {
+                        xtask::eval::export_judged(&service, &corpus, &set, &dir)?;
+                        println!(
+                            "wrote docs.jsonl, queries.jsonl, qrels.tsv and profint.run to {}",
+                            dir.display()
+                        );
+                        return Ok(0);
+                    }
+                    if tune {
+                        println!(
+                            "title_bonus phrase_bonus  nDCG@10 all    fr     en     it     sv"
+                        );
+                        for title in [0.0, 0.25, 0.5, 1.0, 2.0] {
+                            for phrase in [0.0, 0.25, 0.5, 1.0] {
+                                let options = profint::search::query::Options {
+                                    title_bonus: title,
+                                    phrase_bonus: phrase,
+                                    ..xtask::eval::eval_options()
+                                };
+                                let s = xtask::eval::judged_scores(
+                                    &service.index(),
+                                    meta.scope(),
+                                    &set,
+                                    options,
+                                )?;
+                                println!(
+                                    "{title:<11} {phrase:<12}  {:.4}  {:.4} {:.4} {:.4} {:.4}",
+                                    s["all"].ndcg10,
+                                    s["fr"].ndcg10,
+                                    s["en"].ndcg10,
+                                    s["it"].ndcg10,
+                                    s["sv"].ndcg10
+                                );
+                            }
+                        }
+                        return Ok(0);
+                    }
+                    let mut variants = vec![("profint", xtask::eval::eval_options())];
+                    if ablation {
+                        variants.push((
+                            "without vocabulary",
+                            profint::search::query::Options {
+                                expand: false,
+                                ..xtask::eval::eval_options()
+                            },
+                        ));
+                    }
+                    for (name, options) in variants {
+                        let scores = xtask::eval::judged_scores(
+                            &service.index(),
+                            meta.scope(),
+                            &set,
+                            options,
+                        )?;
+                        println!(
+                            "{name}: nDCG@10 by language ({} queries)",
+                            scores["all"].queries
+                        );
+                        for (lang, s) in &scores {
+                            println!("  {lang:<4} nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries)", s.ndcg10, s.map100, s.recall100, s.queries);
+                        }
+                    }
+                }
+                EvalCommand::Collection { dir, lang, run } => {
+                    let lang =
+                        Lang::parse(&lang).with_context(|| format!("unknown language `{lang}`"))?;
+                    let started = Instant::now();
+                    let s = xtask::eval::collection(&dir, lang, run.as_deref())?;
+                    println!(
+                        "{}: nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries, {:.1} s)",
+                        dir.display(),
+                        s.ndcg10,
+                        s.map100,
+                        s.recall100,
+                        s.queries,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Task::GenCorpus {
+            resources,
+            out,
+            seed,
+            jsonl,
+            queries,
+        } => {
+            let started = Instant::now();
+            let files = xtask::gen::generate(
+                &out,
+                resources,
+                seed,
+                jsonl.as_deref().map(|d| (d, queries)),
+            )?;
+            println!(
+                "wrote {resources} resources in {files} files to {} in {:.2} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(0)
+        }
+    }
+}
