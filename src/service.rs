@@ -44,6 +44,8 @@ pub struct Meta {
     pub site: Site,
     pub vocabulary: std::sync::Arc<content::Vocabulary>,
     pub domains: Vec<Domain>,
+    /// Old addresses answered with 301 (`redirects.yaml`).
+    pub redirects: std::sync::Arc<content::Redirects>,
     pub problems: Vec<StatusProblem>,
     pub files: usize,
     pub last_change: Option<LastChange>,
@@ -155,9 +157,12 @@ impl Service {
         };
         let config_changed = paths.iter().any(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            matches!(name, "domains.yaml" | "site.yaml" | "vocabulary.yaml")
-                && p.parent()
-                    .is_some_and(|d| same_dir(d, &self.settings.corpus))
+            matches!(
+                name,
+                "domains.yaml" | "site.yaml" | "vocabulary.yaml" | content::REDIRECTS_FILE
+            ) && p
+                .parent()
+                .is_some_and(|d| same_dir(d, &self.settings.corpus))
         });
         let (view, report) = if config_changed {
             // Domains and languages change what is valid anywhere: validate everything again.
@@ -240,6 +245,7 @@ impl Service {
             site: view.site,
             vocabulary: view.vocabulary,
             domains: view.domains,
+            redirects: view.redirects,
             problems,
             files: view.files,
             last_change: change.or_else(|| old.last_change.clone()),

@@ -6,14 +6,16 @@ pub mod front_matter;
 mod load;
 mod markdown;
 mod problem;
+mod redirects;
 mod state;
 mod vocabulary;
 
-pub use domains::{Domain, Site};
+pub use domains::{parse_domains, parse_site, Domain, Site};
 pub use front_matter::FrontMatter;
 pub use load::{is_ignored_name, parse_source, LoadOptions};
 pub use markdown::{plain_text, to_safe_html};
 pub use problem::{Problem, Severity};
+pub use redirects::{normalise_path, RedirectEntry, RedirectTarget, Redirects, REDIRECTS_FILE};
 pub use state::{corpus_of, load, Change, CorpusState};
 pub use vocabulary::{Concept, Vocabulary};
 
@@ -132,6 +134,8 @@ pub struct Corpus {
     pub site: Site,
     pub vocabulary: std::sync::Arc<Vocabulary>,
     pub domains: Vec<Domain>,
+    /// Old addresses and the resources they moved to (`redirects.yaml`).
+    pub redirects: std::sync::Arc<Redirects>,
     pub resources: Vec<Resource>,
     pub problems: Vec<Problem>,
     /// Content files read (Markdown files, including invalid ones).

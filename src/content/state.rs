@@ -52,6 +52,7 @@ pub struct CorpusState {
     pub site: Site,
     pub domains: Vec<Domain>,
     pub vocabulary: std::sync::Arc<super::Vocabulary>,
+    pub redirects: std::sync::Arc<super::Redirects>,
     config_problems: Vec<Problem>,
     walk_problems: Vec<Problem>,
     groups: BTreeMap<String, Group>,
@@ -68,6 +69,7 @@ impl CorpusState {
             site: Site::default(),
             domains: Vec::new(),
             vocabulary: Default::default(),
+            redirects: Default::default(),
             config_problems: Vec::new(),
             walk_problems: Vec::new(),
             groups: BTreeMap::new(),
@@ -148,6 +150,7 @@ impl CorpusState {
                 )),
             }
         }
+        self.redirects = std::sync::Arc::new(super::redirects::read(&self.dir, &mut problems));
         self.config_problems = problems;
     }
 
@@ -407,6 +410,10 @@ impl CorpusState {
                 }
             }
         }
+        out.extend(
+            self.redirects
+                .unknown_targets(&kinds.keys().copied().collect()),
+        );
         out.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
         out
     }
@@ -442,6 +449,7 @@ pub fn corpus_of(state: &CorpusState, resources: Vec<Resource>) -> Corpus {
         site: state.site.clone(),
         vocabulary: state.vocabulary.clone(),
         domains: state.domains.clone(),
+        redirects: state.redirects.clone(),
         resources,
         problems: state.problems(),
         files: state.files(),
