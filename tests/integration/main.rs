@@ -6,6 +6,7 @@ mod api;
 mod bad_content;
 mod browser;
 mod cli;
+mod import;
 mod pack;
 mod pages;
 mod relevance;
