@@ -100,7 +100,7 @@ pub fn wordpress(options: &Options) -> anyhow::Result<Report> {
         &export,
         &mapper,
         &translations,
-        target.default_lang,
+        target.languages,
         &key_is_free,
     );
     let mut report = Report::from_plan(&plan, &options.export);
@@ -109,7 +109,12 @@ pub fn wordpress(options: &Options) -> anyhow::Result<Report> {
     report.files = output::write_all(&options.out, &files)?;
     report.redirects = write_redirects(&options.out, &plan, &site, &mut report)?;
     if target.domain_ids.is_none() {
-        let domains = new_domains(&mapping, &categories, &translations, target.default_lang);
+        let domains = new_domains(
+            &mapping,
+            &categories,
+            &translations,
+            target.languages.untagged,
+        );
         if !domains.is_empty() {
             output::write_if_changed(
                 &options.out.join("domains.yaml"),
@@ -127,7 +132,7 @@ pub fn wordpress(options: &Options) -> anyhow::Result<Report> {
 struct Target {
     /// The ids of its `domains.yaml`, if it has one.
     domain_ids: Option<BTreeSet<String>>,
-    default_lang: Lang,
+    languages: plan::Languages,
 }
 
 impl Target {
@@ -153,7 +158,10 @@ impl Target {
         }
         Ok(Target {
             domain_ids,
-            default_lang: flag.or(site_lang).unwrap_or(Lang::Fr),
+            languages: plan::Languages {
+                untagged: flag.or(site_lang).unwrap_or(Lang::Fr),
+                site: site_lang.unwrap_or(Lang::Fr),
+            },
         })
     }
 }

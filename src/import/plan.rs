@@ -141,13 +141,23 @@ impl Plan<'_> {
     }
 }
 
+/// The two languages an import needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct Languages {
+    /// The language of posts without language information (`--default-lang`).
+    pub untagged: Lang,
+    /// The corpus's default language (`site.yaml`, else `fr`): the loader takes a resource's
+    /// file in it as the original, so the import puts the metadata there.
+    pub site: Lang,
+}
+
 /// Plans the import; `key_is_free(key, set)` says whether a resource key may be used for a
 /// set (no file written by someone else is there).
 pub fn plan<'a>(
     export: &'a Export,
     mapper: &Mapper<'_>,
     translations: &Translations,
-    default_lang: Lang,
+    languages: Languages,
     key_is_free: &dyn Fn(&str, &Planned<'_>) -> bool,
 ) -> Plan<'a> {
     let mut plan = Plan {
@@ -164,7 +174,7 @@ pub fn plan<'a>(
             plan.not_imported.push(Note::new(item, why));
             continue;
         }
-        match translations.language(item, default_lang) {
+        match translations.language(item, languages.untagged) {
             Ok(lang) => sets
                 .entry(translations.set_key(item))
                 .or_default()
@@ -180,7 +190,7 @@ pub fn plan<'a>(
     ordered.sort_by_key(|m| m.values().map(|i| i.post_id).min());
     let mut taken: HashMap<String, usize> = HashMap::new();
     for members in ordered {
-        let original = original_language(&members, default_lang);
+        let original = original_language(&members, languages.site);
         match mapper.map(members[&original]) {
             Ok(mapped) => {
                 warn_about_types(&mapped, members[&original], &mut plan);
@@ -257,10 +267,11 @@ fn one_per_language<'a>(
     kept
 }
 
-/// The set's original: its post in the default language, else the first language present.
-fn original_language(members: &BTreeMap<Lang, &Item>, default_lang: Lang) -> Lang {
-    if members.contains_key(&default_lang) {
-        default_lang
+/// The set's original, as the loader will see it: its post in the corpus's default language,
+/// else the first language present.
+fn original_language(members: &BTreeMap<Lang, &Item>, site_lang: Lang) -> Lang {
+    if members.contains_key(&site_lang) {
+        site_lang
     } else {
         *members.keys().next().expect("sets are never empty")
     }

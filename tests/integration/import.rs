@@ -486,3 +486,46 @@ fn an_existing_domains_file_is_kept_and_the_mapping_checked_against_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn posts_without_language_take_the_default_language_flag() {
+    let out = tempfile::tempdir().unwrap();
+    let args = |lang: &str| {
+        vec![
+            "import".to_string(),
+            "wordpress".into(),
+            export().to_str().unwrap().into(),
+            "--out".into(),
+            out.path().to_str().unwrap().into(),
+            "--map".into(),
+            mapping().to_str().unwrap().into(),
+            "--default-lang".into(),
+            lang.into(),
+        ]
+    };
+    let run = |lang: &str| {
+        let a = args(lang);
+        profint(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let (code, _, stderr) = run("de");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown language `de`"), "{stderr}");
+    let (_, stdout, _) = run("it");
+    assert!(
+        stdout.starts_with("46 items: 27 imported as 10 resources"),
+        "{stdout}"
+    );
+    // Post 100 says nothing of its language; the other posts keep theirs.
+    let untagged = read(out.path(), "cases/formation-qualifiante.it.md");
+    assert!(
+        untagged.contains("type: case\ndomain: emploi\n"),
+        "{untagged}"
+    );
+    assert!(!out
+        .path()
+        .join("cases/formation-qualifiante.fr.md")
+        .exists());
+    assert!(out.path().join("cases/decrochage-formation.fr.md").exists());
+    let (code, stdout, _) = profint(&["check", "--corpus", out.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+}
