@@ -242,6 +242,16 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+        #[test]
+        fn any_post_html_converts(html in "[<>/a-z =\"\\[\\]\n.!é&;#]{0,80}") {
+            let (md, _) = convert(&html);
+            proptest::prop_assert!(md.is_empty() || md.ends_with('\n'));
+            first_sentences(&md);
+        }
+    }
+
     #[test]
     fn summaries_are_whole_sentences() {
         let s = first_sentences("## Titre\n\nUne première phrase assez longue pour compter comme un résumé utile. Une deuxième. Une troisième.");

@@ -179,10 +179,11 @@ fn attributes(raw: &str) -> Vec<(String, String)> {
 fn quoted(text: &str) -> (&str, &str) {
     for quote in ['"', '\'', '\u{201d}', '\u{2033}'] {
         if let Some(inner) = text.strip_prefix(quote) {
-            return match inner.find([quote, '\u{201d}', '\u{2033}']) {
-                Some(end) => (&inner[..end], &inner[end + quote.len_utf8()..]),
-                None => (inner, ""),
+            let Some(end) = inner.find([quote, '\u{201d}', '\u{2033}']) else {
+                return (inner, "");
             };
+            let closing = inner[end..].chars().next().map_or(1, char::len_utf8);
+            return (&inner[..end], &inner[end + closing..]);
         }
     }
     let end = text.find(char::is_whitespace).unwrap_or(text.len());
@@ -377,6 +378,25 @@ mod tests {
         assert_eq!(out, "Voir <p><a href=\"https://www.youtube.com/watch?v=abc&amp;t=1\">https://www.youtube.com/watch?v=abc&amp;t=1</a></p> et  puis texte.");
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("[contact-form-7 id=\"42\" title=\"Contact\"]"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn never_panics(text in "[\\[\\]/a-z=\"'\u{201d} <>é]{0,60}") {
+            let mut notes = Vec::new();
+            expand(&text, 3, &media(), &mut notes);
+        }
+    }
+
+    #[test]
+    fn curly_quotes_close_attributes() {
+        let found = find("[video src=\"https://ex.org/a.mp4\u{201d} width=\"2\"]").unwrap();
+        assert_eq!(
+            found.attrs[0],
+            ("src".into(), "https://ex.org/a.mp4".into())
+        );
+        assert_eq!(found.attrs[1], ("width".into(), "2".into()));
     }
 
     #[test]

@@ -401,7 +401,10 @@ impl<'a> LineCounter<'a> {
             }
         }
         self.offset = offset;
-        let column = self.text[self.line_start..offset].chars().count() + 1;
+        let column = String::from_utf8_lossy(&bytes[self.line_start..offset])
+            .chars()
+            .count()
+            + 1;
         (self.line, column)
     }
 }
@@ -459,6 +462,17 @@ mod tests {
                 assert!(message.contains("wp:post_id"), "{message}");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn damaged_exports_give_errors_not_panics(cut in 0..MINIMAL.len(), junk in "[<>&;/a-zé\\]\\[!-]{0,12}") {
+            let mut text = MINIMAL.as_bytes()[..cut].to_vec();
+            text.extend_from_slice(junk.as_bytes());
+            text.extend_from_slice(&MINIMAL.as_bytes()[cut..]);
+            let _ = parse(&text);
         }
     }
 
