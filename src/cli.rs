@@ -1,5 +1,6 @@
-//! Command line: `profint serve | index | check | search | import | bench | gen-corpus`. Each setting
-//! comes from its flag, else its environment variable, else `profint.toml`, else its default.
+//! Command line: `profint serve | index | check | search | import | bench | gen-corpus`. Each
+//! setting comes from its flag, else its environment variable, else `profint.toml`, else its
+//! default.
 
 use crate::config::FileConfig;
 use crate::content::{self, LoadOptions};

@@ -236,6 +236,21 @@ mod tests {
     }
 
     #[test]
+    fn targets_no_resource_has_are_warned_about() {
+        let mut problems = Vec::new();
+        let r = Redirects::parse(
+            "- from: /a/\n  to: cases/a\n  lang: fr\n- from: /b/\n  to: cases/gone\n  lang: en\n",
+            &mut problems,
+        );
+        let ids: BTreeSet<&str> = ["cases/a"].into();
+        let warnings = r.unknown_targets(&ids);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, Some(4));
+        assert!(!warnings[0].is_error());
+        assert!(warnings[0].message.contains("`cases/gone`"));
+    }
+
+    #[test]
     fn invalid_yaml_has_a_line() {
         let mut problems = Vec::new();
         Redirects::parse("- from: /a\n  to: [\n", &mut problems);
