@@ -1,5 +1,6 @@
-//! Command line: `profint serve | index | check | search | bench | gen-corpus`. Each setting
-//! comes from its flag, else its environment variable, else `profint.toml`, else its default.
+//! Command line: `profint serve | index | check | search | import | bench | gen-corpus`. Each
+//! setting comes from its flag, else its environment variable, else `profint.toml`, else its
+//! default.
 
 use crate::config::FileConfig;
 use crate::content::{self, LoadOptions};
@@ -73,6 +74,30 @@ pub enum Command {
         limit: usize,
         #[command(flatten)]
         paths: Paths,
+    },
+    /// Bring content from another platform into a corpus folder.
+    Import {
+        #[command(subcommand)]
+        which: ImportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// A WordPress export (Tools → Export → All content), with Polylang or WPML translations;
+    /// exits 1 when some posts could not be imported.
+    Wordpress {
+        /// The export file (WXR, `.xml`).
+        export: PathBuf,
+        /// The corpus folder to write into (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        /// Mapping file: post types and categories to resource types and domains (see the README).
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// Language of posts without language information [default: the corpus's site.yaml, else fr].
+        #[arg(long)]
+        default_lang: Option<String>,
     },
 }
 
@@ -173,6 +198,31 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 loaded.warnings()
             );
             Ok(if loaded.errors() > 0 { 1 } else { 0 })
+        }
+        Command::Import {
+            which:
+                ImportCommand::Wordpress {
+                    export,
+                    out,
+                    map,
+                    default_lang,
+                },
+        } => {
+            let default_lang = match default_lang {
+                Some(code) => Some(Lang::parse(&code).with_context(|| {
+                    format!(
+                        "unknown language `{code}`; use one of {}",
+                        crate::lang::known_codes()
+                    )
+                })?),
+                None => None,
+            };
+            crate::import::run_wordpress(&crate::import::Options {
+                export,
+                out,
+                map,
+                default_lang,
+            })
         }
         Command::Search {
             query,

@@ -1,7 +1,8 @@
 //! profint: search for the PROFINT professionalisation platform.
 //!
 //! Data flows one way: corpus → [`content`] → [`analysis`] → [`index`] → [`search`] →
-//! [`http`]. [`service`] holds what a running instance knows; [`cli`] drives it.
+//! [`http`]. [`service`] holds what a running instance knows; [`cli`] drives it. [`import`]
+//! writes a corpus from another platform's export.
 
 pub mod analysis;
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod content;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod import;
 pub mod index;
 pub mod lang;
 pub mod render;

@@ -44,6 +44,8 @@ pub struct Meta {
     pub site: Site,
     pub vocabulary: std::sync::Arc<content::Vocabulary>,
     pub domains: Vec<Domain>,
+    /// Old addresses answered with 301 (`redirects.yaml`).
+    pub redirects: std::sync::Arc<content::Redirects>,
     pub problems: Vec<StatusProblem>,
     pub files: usize,
     pub last_change: Option<LastChange>,
@@ -372,6 +374,7 @@ impl Service {
             site: view.site,
             vocabulary: view.vocabulary,
             domains: view.domains,
+            redirects: view.redirects,
             problems,
             files: view.files,
             last_change: change.or_else(|| old.last_change.clone()),

@@ -29,6 +29,9 @@ pub struct FrontMatter {
     pub updated: Option<serde_yaml_ng::Value>,
     #[serde(default)]
     pub draft: bool,
+    /// The address the content came from (written by `profint import wordpress`), kept so an
+    /// editor can trace a resource back and a later import can recognise its own files.
+    pub source_url: Option<String>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde_yaml_ng::Value>,
 }

@@ -6,21 +6,28 @@ pub mod front_matter;
 mod load;
 mod markdown;
 mod problem;
+mod redirects;
 mod state;
 mod vocabulary;
 pub mod yaml;
 
-pub use domains::{Domain, Site};
+pub use domains::{parse_domains, parse_site, Domain, Site};
 pub use front_matter::FrontMatter;
 pub use load::{is_ignored_name, parse_source, LoadOptions};
 pub use markdown::{plain_text, to_safe_html};
 pub use problem::{Problem, Severity};
+pub use redirects::{normalise_path, RedirectEntry, RedirectTarget, Redirects, REDIRECTS_FILE};
 pub use state::{corpus_of, load, Change, CorpusState};
 pub use vocabulary::{Concept, Vocabulary};
 
 /// Files at the corpus root that configure the whole corpus: a change to one revalidates
 /// every resource.
-pub const CONFIG_FILES: [&str; 3] = ["domains.yaml", "site.yaml", "vocabulary.yaml"];
+pub const CONFIG_FILES: [&str; 4] = [
+    "domains.yaml",
+    "site.yaml",
+    "vocabulary.yaml",
+    redirects::REDIRECTS_FILE,
+];
 
 /// Whether `rel` (a path relative to the corpus root) is one of the [`CONFIG_FILES`].
 pub fn is_config_file(rel: &str) -> bool {
@@ -192,6 +199,8 @@ pub struct Corpus {
     pub site: Site,
     pub vocabulary: std::sync::Arc<Vocabulary>,
     pub domains: Vec<Domain>,
+    /// Old addresses and the resources they moved to (`redirects.yaml`).
+    pub redirects: std::sync::Arc<Redirects>,
     pub resources: Vec<Resource>,
     pub problems: Vec<Problem>,
     /// Content files read (Markdown files, including invalid ones).

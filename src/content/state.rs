@@ -55,6 +55,7 @@ pub struct CorpusState {
     site_read: bool,
     pub domains: Vec<Domain>,
     pub vocabulary: std::sync::Arc<super::Vocabulary>,
+    pub redirects: std::sync::Arc<super::Redirects>,
     config_problems: Vec<Problem>,
     /// Problems met walking folders (refused links, unreadable folders), by the path they
     /// concern, so that a refresh of that path can clear them.
@@ -103,6 +104,7 @@ impl CorpusState {
             site_read: false,
             domains: Vec::new(),
             vocabulary: Default::default(),
+            redirects: Default::default(),
             config_problems: Vec::new(),
             walk_problems: BTreeMap::new(),
             groups: BTreeMap::new(),
@@ -197,6 +199,7 @@ impl CorpusState {
             }
             None => {}
         }
+        self.redirects = std::sync::Arc::new(super::redirects::read(&self.dir, &mut problems));
         self.config_problems = problems;
     }
 
@@ -517,6 +520,10 @@ impl CorpusState {
                 }
             }
         }
+        out.extend(
+            self.redirects
+                .unknown_targets(&kinds.keys().copied().collect()),
+        );
         out.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
         out
     }
@@ -552,6 +559,7 @@ pub fn corpus_of(state: &CorpusState, resources: Vec<Resource>) -> Corpus {
         site: state.site.clone(),
         vocabulary: state.vocabulary.clone(),
         domains: state.domains.clone(),
+        redirects: state.redirects.clone(),
         resources,
         problems: state.problems(),
         files: state.files(),

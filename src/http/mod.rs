@@ -6,6 +6,7 @@ mod metrics;
 mod pack;
 mod pages;
 mod params;
+mod redirects;
 mod security;
 mod serve;
 mod widget;
@@ -100,6 +101,10 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
         .route("/{lang}/basket/add", get(pack::basket_add))
         .route("/{lang}/pack", get(pack::basket_pack))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            redirects::old_addresses,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))
         .route_layer(axum::middleware::from_fn_with_state(

@@ -7,6 +7,7 @@ mod bad_content;
 mod browser;
 mod cli;
 mod hardening;
+mod import;
 mod pack;
 mod pages;
 mod reliability;
