@@ -2,8 +2,84 @@
 //! defaults. The file accepts exactly the documented keys, so a typo is an error, not a
 //! silently ignored setting.
 
+use crate::content::LoadOptions;
+use crate::http::HttpOptions;
+use crate::service::Settings;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The content folder when nothing else is said.
+pub const DEFAULT_CORPUS: &str = "corpus";
+/// The index folder when nothing else is said.
+pub const DEFAULT_INDEX: &str = "index";
+/// The address `serve` listens on when nothing else is said.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// What the command line (flags, with their environment variables) says; `None` and empty
+/// mean "not said".
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub corpus: Option<PathBuf>,
+    pub index: Option<PathBuf>,
+    pub rebuild: bool,
+    pub max_file_bytes: Option<u64>,
+    pub addr: Option<String>,
+    pub allowed_origins: Vec<String>,
+}
+
+/// Every setting, resolved: a flag (or its environment variable) wins over the file, the file
+/// over the default. The defaults are written here, in [`LoadOptions::default`] and in
+/// [`HttpOptions::default`], and nowhere else.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub settings: Settings,
+    pub addr: String,
+    pub http: HttpOptions,
+}
+
+impl Config {
+    pub fn resolve(file: &FileConfig, flags: Flags) -> Config {
+        let load = LoadOptions::default();
+        let http = HttpOptions::default();
+        let secs = |v: Option<u64>, default: Duration| v.map_or(default, Duration::from_secs);
+        Config {
+            settings: Settings {
+                corpus: flags
+                    .corpus
+                    .or(file.corpus.clone())
+                    .unwrap_or_else(|| DEFAULT_CORPUS.into()),
+                index: flags
+                    .index
+                    .or(file.index.clone())
+                    .unwrap_or_else(|| DEFAULT_INDEX.into()),
+                load: LoadOptions {
+                    max_file_bytes: flags
+                        .max_file_bytes
+                        .or(file.max_file_bytes)
+                        .unwrap_or(load.max_file_bytes),
+                },
+                rebuild: flags.rebuild,
+            },
+            addr: flags
+                .addr
+                .or(file.addr.clone())
+                .unwrap_or_else(|| DEFAULT_ADDR.into()),
+            http: HttpOptions {
+                allowed_origins: if flags.allowed_origins.is_empty() {
+                    file.allowed_origins.clone().unwrap_or_default()
+                } else {
+                    flags.allowed_origins
+                },
+                request_timeout: secs(file.request_timeout_secs, http.request_timeout),
+                max_concurrent_requests: file
+                    .max_concurrent_requests
+                    .unwrap_or(http.max_concurrent_requests),
+                header_read_timeout: secs(file.header_read_timeout_secs, http.header_read_timeout),
+            },
+        }
+    }
+}
 
 /// `profint.toml`. Every key is optional; the default is given with each.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]
@@ -57,6 +133,23 @@ impl FileConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_defaults() {
+        let file = FileConfig::parse("corpus = \"from-file\"\naddr = \"0.0.0.0:1\"\n").unwrap();
+        let flags = Flags {
+            corpus: Some("from-flag".into()),
+            ..Flags::default()
+        };
+        let c = Config::resolve(&file, flags);
+        assert_eq!(c.settings.corpus, PathBuf::from("from-flag"));
+        assert_eq!(c.addr, "0.0.0.0:1");
+        assert_eq!(c.settings.index, PathBuf::from(DEFAULT_INDEX));
+        assert_eq!(
+            c.http.request_timeout,
+            HttpOptions::default().request_timeout
+        );
+    }
 
     #[test]
     fn a_typo_is_an_error() {

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;

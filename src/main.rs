@@ -12,7 +12,7 @@ fn main() {
     } else {
         logs.init();
     }
-    match profint::cli::run(profint::cli::Cli::parse()) {
+    match profint::cmd::run(profint::cli::Cli::parse()) {
         Ok(code) => std::process::exit(code),
         Err(err) => {
             eprintln!("error: {err}");

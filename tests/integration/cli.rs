@@ -190,3 +190,25 @@ fn kill_9_during_a_5000_resource_reindex_then_restart_gives_an_index_equal_to_th
         "{out}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    let corpus = copy_fixture("basic/corpus");
+    let index = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_profint"))
+        .args(["search", "entretien", "-n", "100", "--corpus"])
+        .arg(corpus.path())
+        .arg("--index")
+        .arg(index.path())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `| head -0` does: the reading end goes away before anything is read.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
