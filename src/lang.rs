@@ -15,7 +15,9 @@ pub enum Lang {
 
 impl Lang {
     /// In the order the platform lists them: French first, as the originals are French.
-    pub const ALL: [Lang; 4] = [Lang::Fr, Lang::En, Lang::It, Lang::Sv];
+    /// How many languages there are: the size of every per-language table.
+    pub const COUNT: usize = 4;
+    pub const ALL: [Lang; Lang::COUNT] = [Lang::Fr, Lang::En, Lang::It, Lang::Sv];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -9,7 +9,6 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
-pub mod error;
 pub mod http;
 pub mod i18n;
 pub mod import;

@@ -30,8 +30,7 @@ pub fn run(
     }
     let (service, _) = super::open(settings)?;
     let meta = service.meta();
-    let answer = search::search(&service.index(), meta.scope(), &req)
-        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let answer = search::search(&service.index(), meta.scope(), &req)?;
     service.close()?;
     match print(query, &answer) {
         Err(e) if !super::reader_gone(&e) => Err(e.into()),

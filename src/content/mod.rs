@@ -130,11 +130,19 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// The version to show in `lang`, and whether it is a fallback to the original.
-    pub fn version(&self, lang: Lang) -> (Lang, &Translation, bool) {
+    /// The version to show in `lang`: its translation, or the original.
+    pub fn version(&self, lang: Lang) -> Version<'_> {
         match self.translations.get(&lang) {
-            Some(t) => (lang, t, false),
-            None => (self.original, &self.translations[&self.original], true),
+            Some(text) => Version {
+                lang,
+                text,
+                fallback: false,
+            },
+            None => Version {
+                lang: self.original,
+                text: &self.translations[&self.original],
+                fallback: true,
+            },
         }
     }
 
@@ -191,6 +199,16 @@ pub fn invalid_id(id: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// A resource as shown in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Version<'a> {
+    /// The language shown: the one asked for, or the original's when it has no translation.
+    pub lang: Lang,
+    pub text: &'a Translation,
+    /// The original is shown because there is no translation in the language asked for.
+    pub fallback: bool,
 }
 
 /// Everything read from a content folder.

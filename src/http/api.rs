@@ -1,9 +1,9 @@
 //! JSON handlers of the SPEC's HTTP interface.
 
+use super::error::{ApiError, ErrorCode};
 use super::params::Params;
 use super::AppState;
 use crate::content::{self, ResourceType};
-use crate::error::{ApiError, ErrorCode};
 use crate::search::{self, related, suggest, SearchRequest};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -37,7 +37,7 @@ pub async fn search(
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
         snippets: true,
     };
-    let answer = blocking(move || search::search(&state.index(), meta.scope(), &req)).await?;
+    let answer = blocking(move || Ok(search::search(&state.index(), meta.scope(), &req)?)).await?;
     Ok(Json(answer))
 }
 
@@ -87,7 +87,11 @@ pub async fn resource(
     let params = Params::parse(raw.as_deref());
     let lang = params.lang(state.meta().site.default_lang)?;
     let r = blocking(move || find(&state, &id)).await?;
-    let (shown, version, fallback) = r.version(lang);
+    let content::Version {
+        lang: shown,
+        text: version,
+        fallback,
+    } = r.version(lang);
     Ok(Json(json!({
         "id": r.id,
         "lang": shown,
@@ -161,7 +165,13 @@ pub async fn domains(
     let lang = params.lang(meta.site.default_lang)?;
     let browse = blocking({
         let meta = meta.clone();
-        move || search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang))
+        move || {
+            Ok(search::search(
+                &state.index(),
+                meta.scope(),
+                &SearchRequest::new("", lang),
+            )?)
+        }
     })
     .await?;
     let domains: Vec<Value> = meta

@@ -2,6 +2,7 @@
 //! can drive it over a real socket or in-process alike.
 
 mod api;
+pub mod error;
 mod metrics;
 mod pack;
 mod pages;
@@ -11,13 +12,13 @@ mod security;
 mod serve;
 mod widget;
 
-use crate::error::{ApiError, ErrorCode};
 use crate::service::Service;
 use axum::error_handling::HandleErrorLayer;
 use axum::http::{HeaderValue, Method};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use error::{ApiError, ErrorCode};
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;

@@ -98,13 +98,13 @@ fn module_pack_page(state: &AppState, code: &str, slug: &str, raw: Option<&str>)
             resources: others,
         },
     ];
-    let title = module.version(lang).1.title.clone();
+    let title = module.version(lang).text.title.clone();
     let params = super::params::Params::parse(raw);
     let p = Pack {
         lang,
         site_title: state.meta().site_title(lang),
         title: crate::i18n::fill(t(lang, "pack.module_title"), &[("title", &title)]),
-        subtitle: module.version(lang).1.audience.clone(),
+        subtitle: module.version(lang).text.audience.clone(),
         date: today(),
         groups,
         download_url: format!("/{}/modules/{slug}/pack?download=1", lang.code()),
@@ -268,10 +268,10 @@ fn basket_page(state: &AppState, code: &str, raw: Option<&str>, headers: &Header
                 @for (i, r) in items.iter().enumerate() {
                     li {
                         span.type { (crate::render::type_label(lang, r.kind)) }
-                        a href=(crate::content::page_path(lang, &r.id)) { (r.version(lang).1.title) }
+                        a href=(crate::content::page_path(lang, &r.id)) { (r.version(lang).text.title) }
                         span.actions {
-                            @if i > 0 { a href=(moved(i, i - 1)) aria-label={ (t(lang, "basket.up")) ": " (r.version(lang).1.title) } { "↑" } }
-                            @if i + 1 < items.len() { a href=(moved(i, i + 1)) aria-label={ (t(lang, "basket.down")) ": " (r.version(lang).1.title) } { "↓" } }
+                            @if i > 0 { a href=(moved(i, i - 1)) aria-label={ (t(lang, "basket.up")) ": " (r.version(lang).text.title) } { "↑" } }
+                            @if i + 1 < items.len() { a href=(moved(i, i + 1)) aria-label={ (t(lang, "basket.down")) ": " (r.version(lang).text.title) } { "↓" } }
                             a href=(without(i)) { (t(lang, "basket.remove")) }
                         }
                     }

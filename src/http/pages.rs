@@ -138,7 +138,7 @@ fn home_page(state: &AppState, code: &str) -> Response {
     let meta = state.meta();
     let browse = match search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang)) {
         Ok(b) => b,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::error::ApiError::from(e).into_response(),
     };
     let path_in = |l: Lang| format!("/{}/", l.code());
     let title = t(lang, "breadcrumb.home").to_string();
@@ -197,11 +197,10 @@ fn results_page(state: &AppState, code: &str, raw: Option<&str>) -> Response {
     };
     let answer = match search::search(&state.index(), meta.scope(), &req) {
         Ok(a) => a,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::error::ApiError::from(e).into_response(),
     };
-    let terms = crate::analysis::terms(lang, &q).len();
     let pathway = if req.page == 1 {
-        search::pathway::pathway(&state.index(), lang, terms, &answer.hits)
+        search::pathway::pathway(&state.index(), lang, answer.query_terms, &answer.hits)
     } else {
         None
     };
@@ -237,19 +236,19 @@ fn reading_page(state: &AppState, code: &str, id: &str) -> Response {
     let resource = match index.find(&searcher, id) {
         Ok(Some(r)) => r,
         Ok(None) => return not_found(&meta, lang),
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::error::ApiError::from(e).into_response(),
     };
     let mut recommendations = Vec::new();
     for rec in &resource.recommendations {
         if let Ok(Some(r)) = index.find(&searcher, rec) {
-            recommendations.push((r.id.clone(), r.version(lang).1.title.clone()));
+            recommendations.push((r.id.clone(), r.version(lang).text.title.clone()));
         }
     }
     let related = match related::related(&index, &resource, lang, 5) {
         Ok(r) => r,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::error::ApiError::from(e).into_response(),
     };
-    let title = resource.version(lang).1.title.clone();
+    let title = resource.version(lang).text.title.clone();
     let rid = resource.id.clone();
     let path_in = move |l: Lang| crate::content::page_path(l, &rid);
     page(pages::resource(
@@ -284,7 +283,7 @@ fn domain_listing(state: &AppState, code: &str, domain: &str) -> Response {
         req.per_page = 50;
         match search::search(&index, meta.scope(), &req) {
             Ok(a) => groups.push((kind, a.hits, a.total)),
-            Err(e) => return e.into_response(),
+            Err(e) => return super::error::ApiError::from(e).into_response(),
         }
     }
     let did = d.id.clone();

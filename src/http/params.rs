@@ -2,7 +2,7 @@
 //! which serde's urlencoded extractor cannot express, so the raw query is read here, and every
 //! bad value becomes a 400 that names the parameter.
 
-use crate::error::{ApiError, ErrorCode};
+use super::error::{ApiError, ErrorCode};
 use crate::lang::{known_codes, Lang};
 
 pub struct Params(Vec<(String, String)>);

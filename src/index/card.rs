@@ -41,17 +41,34 @@ impl Card {
 
     /// The version to show in `lang` (title, summary), its language, and whether it is a
     /// fallback to the original.
-    pub fn version(&self, lang: Lang) -> (Lang, &str, &str, bool) {
-        match self.versions.get(&lang) {
-            Some((t, s)) => (lang, t, s, false),
-            None => {
-                let (t, s) = &self.versions[&self.original];
-                (self.original, t, s, true)
-            }
+    /// The title and summary to show in `lang`: its own, or the original's.
+    pub fn version(&self, lang: Lang) -> CardVersion<'_> {
+        let (shown, fallback) = if self.versions.contains_key(&lang) {
+            (lang, false)
+        } else {
+            (self.original, true)
+        };
+        let (title, summary) = &self.versions[&shown];
+        CardVersion {
+            lang: shown,
+            title,
+            summary,
+            fallback,
         }
     }
 
     pub fn all_domains(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.domain.as_str()).chain(self.domains.iter().map(String::as_str))
     }
+}
+
+/// A card as shown in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct CardVersion<'a> {
+    /// The language shown: the one asked for, or the original's when it has no translation.
+    pub lang: Lang,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// The original is shown because there is no translation in the language asked for.
+    pub fallback: bool,
 }

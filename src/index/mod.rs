@@ -5,7 +5,7 @@
 mod card;
 mod sync;
 
-pub use card::Card;
+pub use card::{Card, CardVersion};
 
 pub use sync::{apply, sync, ApplyReport, SyncReport};
 
@@ -225,7 +225,7 @@ impl SearchIndex {
             .unwrap_or_default();
         let card: Card = serde_json::from_str(json)
             .map_err(|e| tantivy::TantivyError::InternalError(format!("stored card: {e}")))?;
-        let shown = card.version(lang).0;
+        let shown = card.version(lang).lang;
         let plain = doc
             .get_first(self.fields.lang(shown).plain)
             .and_then(|v| v.as_str())

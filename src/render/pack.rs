@@ -89,7 +89,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                                     strong { (g.heading) }
                                     ol {
                                         @for r in &g.resources {
-                                            @let (_, v, _) = r.version(lang);
+                                            @let v = r.version(lang).text;
                                             li {
                                                 a href={ "#" (anchor(r)) } { (v.title) }
                                                 @let heads = sections(&v.markdown);
@@ -106,7 +106,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                 }
                 @for g in &p.groups {
                     @for r in &g.resources {
-                        @let (shown, v, fallback) = r.version(lang);
+                        @let crate::content::Version { lang: shown, text: v, fallback } = r.version(lang);
                         article.part id=(anchor(r)) {
                             p.kicker { span.type { (type_label(lang, r.kind)) } @if r.kind == crate::content::ResourceType::Recommendation { " " span.rid { (r.id) } } }
                             h2 lang=(shown.code()) { (v.title) }

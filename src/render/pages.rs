@@ -258,7 +258,11 @@ pub fn resource(
 ) -> Markup {
     let lang = c.lang;
     let domains = &c.meta.domains;
-    let (shown, version, fallback) = r.version(lang);
+    let crate::content::Version {
+        lang: shown,
+        text: version,
+        fallback,
+    } = r.version(lang);
     let main_domain = domain_of(domains, &r.domain);
     let main = html! {
         nav.crumbs aria-label=(t(lang, "breadcrumb.label")) {

@@ -2,6 +2,7 @@
 //! snippets, and the answer shape of `GET /api/search`.
 
 mod collector;
+mod error;
 pub mod pathway;
 pub mod query;
 pub mod related;
@@ -10,15 +11,14 @@ pub mod spelling;
 pub mod suggest;
 
 use crate::content::{Domain, ResourceType};
-use crate::error::{ApiError, ErrorCode};
 use crate::i18n::t;
 use crate::index::{Card, SearchIndex};
 use crate::lang::Lang;
 use collector::{FacetedTop, Selection};
+pub use error::SearchError;
 use serde::Serialize;
 use std::time::Instant;
 use tantivy::query::{AllQuery, Query};
-use tantivy::DocAddress;
 
 /// Most hits per page a client may ask for.
 pub const MAX_PER_PAGE: usize = 100;
@@ -109,6 +109,9 @@ pub struct SearchResponse {
     /// A corrected query, when results are weak and some words look misspelt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_you_mean: Option<String>,
+    /// Terms of the query in the requested language (a situation has several).
+    #[serde(skip)]
+    pub query_terms: usize,
 }
 
 /// What a search needs to know besides the index: the current domains and vocabulary.
@@ -124,55 +127,29 @@ const FEW_MATCHES: usize = 3;
 /// a constant below it).
 const WEAK_SCORE: f32 = 1.2;
 
-/// One run of the collector: the concepts the query was expanded with, and what it found.
-type Pass = (Vec<String>, collector::Faceted);
-
 /// Runs a search with the default query options.
 pub fn search(
     index: &SearchIndex,
     scope: Scope,
     req: &SearchRequest,
-) -> Result<SearchResponse, ApiError> {
+) -> Result<SearchResponse, SearchError> {
     search_with(index, scope, req, query::Options::default())
 }
 
-/// Runs a search. The scope's domain list gives labels, colours and facet order.
+/// Runs a search: checks the request, runs the passes the query needs, then builds the hits
+/// of the requested page. The scope's domain list gives labels, colours and facet order.
 pub fn search_with(
     index: &SearchIndex,
     scope: Scope,
     req: &SearchRequest,
     options: query::Options,
-) -> Result<SearchResponse, ApiError> {
-    let domains = scope.domains;
+) -> Result<SearchResponse, SearchError> {
     let started = Instant::now();
-    if req.q.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::new(
-            ErrorCode::QueryTooLong,
-            format!("the query is longer than {MAX_QUERY_CHARS} characters; describe the situation in a sentence or two"),
-        ));
-    }
-    let mut selection = Selection::default();
-    for d in &req.domains {
-        match domains.iter().position(|x| &x.id == d) {
-            Some(i) => selection.domains |= 1 << i,
-            None => {
-                return Err(ApiError::invalid(format!(
-                    "unknown domain `{d}`; known domains: {}",
-                    domains
-                        .iter()
-                        .map(|d| d.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )))
-            }
-        }
-    }
-    for t in &req.types {
-        selection.types |= 1 << (*t as u32);
-    }
+    let selection = selection(scope.domains, req)?;
     let searcher = index.searcher();
     let q = clean_query(&req.q);
-    let browse = q.trim().is_empty();
+    let text =
+        (!q.trim().is_empty()).then(|| query::QueryText::new(req.lang, &q, options.complete_last));
     let offset = (req.page.saturating_sub(1)).saturating_mul(req.per_page);
     // Beyond the deepest hit nothing is collected (the total is still counted): a page past it
     // is empty, and asking for it costs no more than the first.
@@ -182,82 +159,21 @@ pub fn search_with(
         offset.saturating_add(req.per_page).min(MAX_DEPTH)
     };
     let collector = FacetedTop {
-        domain_ids: domains.iter().map(|d| d.id.clone()).collect(),
+        domain_ids: scope.domains.iter().map(|d| d.id.clone()).collect(),
         selection,
         limit,
-        browse,
+        browse: text.is_none(),
     };
-    let run = |options: query::Options| -> Result<Pass, ApiError> {
-        let (query, expanded): (Option<Box<dyn Query>>, Vec<String>) = if browse {
-            (Some(Box::new(AllQuery)), Vec::new())
-        } else {
-            match query::search_query(
-                &searcher,
-                &index.fields,
-                scope.vocabulary,
-                req.lang,
-                &q,
-                options,
-            ) {
-                Some(built) => (Some(built.query), built.expanded),
-                None => (None, Vec::new()),
-            }
-        };
-        let faceted = match &query {
-            Some(query) => searcher.search(query.as_ref(), &collector)?,
-            None => collector::Faceted {
-                domain_counts: vec![0; domains.len()],
-                ..Default::default()
-            },
-        };
-        Ok((expanded, faceted))
-    };
-    let (mut expanded, mut faceted) = run(options)?;
-    let mut cross_language = false;
-    if !browse && !options.cross_language && faceted.lang_counts[req.lang.index()] < FEW_MATCHES {
-        let wider = run(query::Options {
-            cross_language: true,
-            ..options
-        })?;
-        if wider.1.total > faceted.total {
-            (expanded, faceted) = wider;
-            cross_language = true;
-        }
-    }
+    let found = passes(index, &searcher, scope, &collector, text.as_ref(), options)?;
+    let faceted = &found.faceted;
     // Weak: few matches in the language, or only typo-tolerant and prefix matches.
     let best = faceted.top.first().map_or(0.0, |t| t.0);
     let weak = faceted.lang_counts[req.lang.index()] < FEW_MATCHES || best < WEAK_SCORE;
-    let did_you_mean = if !browse && weak {
-        spelling::did_you_mean(index, req.lang, &q)
-    } else {
-        None
+    let did_you_mean = match &text {
+        Some(_) if weak => spelling::did_you_mean(index, req.lang, &q),
+        _ => None,
     };
-    let page_docs: Vec<(f32, DocAddress)> = faceted.top.iter().skip(offset).copied().collect();
-    let mut stems: [Option<Vec<String>>; 4] = Default::default();
-    let mut hits = Vec::with_capacity(page_docs.len());
-    for (score, addr) in page_docs {
-        let (card, plain) = index.card_at(&searcher, addr, req.lang)?;
-        let (shown, _, summary, _) = card.version(req.lang);
-        let snippet = if req.snippets {
-            let stems = stems[shown.index()].get_or_insert_with(|| {
-                if browse {
-                    Vec::new()
-                } else {
-                    crate::analysis::terms(shown, &q)
-                }
-            });
-            snippet::snippet(&plain, stems, SNIPPET_CHARS).unwrap_or_else(|| {
-                escape_html(&crop(
-                    if summary.is_empty() { &plain } else { summary },
-                    SNIPPET_CHARS,
-                ))
-            })
-        } else {
-            String::new()
-        };
-        hits.push(hit(&card, req.lang, score, snippet));
-    }
-    let facets = facets(domains, req, &faceted);
+    let hits = page_hits(index, &searcher, req, faceted, offset, text.as_ref())?;
     Ok(SearchResponse {
         query: req.q.clone(),
         lang: req.lang,
@@ -266,11 +182,136 @@ pub fn search_with(
         page: req.page,
         per_page: req.per_page,
         hits,
-        facets,
-        expanded,
-        cross_language,
+        facets: facets(scope.domains, req, faceted),
+        expanded: found.expanded,
+        cross_language: found.cross_language,
         did_you_mean,
+        query_terms: text.map_or(0, |t| t.by_lang[0].1.terms.len()),
     })
+}
+
+/// The request's filters as masks over the domain and type lists; refuses a query over the
+/// length limit and unknown domains.
+fn selection(domains: &[Domain], req: &SearchRequest) -> Result<Selection, SearchError> {
+    if req.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(SearchError::QueryTooLong {
+            max: MAX_QUERY_CHARS,
+        });
+    }
+    let mut selection = Selection::default();
+    for d in &req.domains {
+        match domains.iter().position(|x| &x.id == d) {
+            Some(i) => selection.domains |= 1 << i,
+            None => {
+                return Err(SearchError::UnknownDomain {
+                    domain: d.clone(),
+                    known: domains
+                        .iter()
+                        .map(|d| d.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+            }
+        }
+    }
+    for t in &req.types {
+        selection.types |= 1 << (*t as u32);
+    }
+    Ok(selection)
+}
+
+/// What the passes found.
+struct Found {
+    /// Vocabulary concepts the query was expanded with.
+    expanded: Vec<String>,
+    faceted: collector::Faceted,
+    /// The cross-language pass gave the answer.
+    cross_language: bool,
+}
+
+/// Runs the query (all resources when there is no text); when the requested language has few
+/// matches, runs it again over every language's text and keeps that answer if it is wider.
+fn passes(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    scope: Scope,
+    collector: &FacetedTop,
+    text: Option<&query::QueryText>,
+    options: query::Options,
+) -> Result<Found, SearchError> {
+    let run = |options: query::Options| -> Result<Found, SearchError> {
+        let (query, expanded): (Option<Box<dyn Query>>, Vec<String>) = match text {
+            None => (Some(Box::new(AllQuery)), Vec::new()),
+            Some(text) => {
+                match query::search_query(searcher, &index.fields, scope.vocabulary, text, options)
+                {
+                    Some(built) => (Some(built.query), built.expanded),
+                    None => (None, Vec::new()),
+                }
+            }
+        };
+        let faceted = match &query {
+            Some(query) => searcher.search(query.as_ref(), collector)?,
+            None => collector::Faceted {
+                domain_counts: vec![0; scope.domains.len()],
+                ..Default::default()
+            },
+        };
+        Ok(Found {
+            expanded,
+            faceted,
+            cross_language: options.cross_language,
+        })
+    };
+    let first = run(options)?;
+    let Some(text) = text else {
+        return Ok(first);
+    };
+    if options.cross_language || first.faceted.lang_counts[text.lang().index()] >= FEW_MATCHES {
+        return Ok(first);
+    }
+    let wider = run(query::Options {
+        cross_language: true,
+        ..options
+    })?;
+    Ok(if wider.faceted.total > first.faceted.total {
+        wider
+    } else {
+        first
+    })
+}
+
+/// The hits of the requested page, each with its snippet in the language it is shown in.
+fn page_hits(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    req: &SearchRequest,
+    faceted: &collector::Faceted,
+    offset: usize,
+    text: Option<&query::QueryText>,
+) -> Result<Vec<Hit>, SearchError> {
+    let mut stems: [Option<Vec<String>>; Lang::COUNT] = Default::default();
+    let mut hits = Vec::with_capacity(req.per_page);
+    for &(score, addr) in faceted.top.iter().skip(offset) {
+        let (card, plain) = index.card_at(searcher, addr, req.lang)?;
+        let shown = card.version(req.lang);
+        let snippet = if req.snippets {
+            let stems = stems[shown.lang.index()]
+                .get_or_insert_with(|| text.map_or_else(Vec::new, |t| t.terms(shown.lang)));
+            snippet::snippet(&plain, stems, SNIPPET_CHARS).unwrap_or_else(|| {
+                let lead = if shown.summary.is_empty() {
+                    &plain
+                } else {
+                    shown.summary
+                };
+                escape_html(&crop(lead, SNIPPET_CHARS))
+            })
+        } else {
+            String::new()
+        };
+        hits.push(hit(&card, req.lang, score, snippet));
+    }
+    Ok(hits)
 }
 
 /// Control characters and bidi overrides are never meaningful in a query.
@@ -288,17 +329,17 @@ fn clean_query(q: &str) -> String {
 
 /// A search hit for a resource's card in `lang`.
 pub fn hit(card: &Card, lang: Lang, score: f32, snippet: String) -> Hit {
-    let (shown, title, summary, fallback) = card.version(lang);
+    let shown = card.version(lang);
     Hit {
         id: card.id.clone(),
-        lang: shown,
-        fallback,
-        title: title.to_string(),
+        lang: shown.lang,
+        fallback: shown.fallback,
+        title: shown.title.to_string(),
         kind: card.kind,
         domain: card.domain.clone(),
         domains: card.domains.clone(),
         url: crate::content::page_path(lang, &card.id),
-        summary: summary.to_string(),
+        summary: shown.summary.to_string(),
         snippet,
         score,
         translations: card.versions.keys().copied().collect(),

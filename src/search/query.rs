@@ -87,6 +87,42 @@ pub fn analyze_query(lang: Lang, q: &str) -> Analyzed {
     }
 }
 
+/// What the user typed, read by every language's analyzer once per search (the requested
+/// language first): both passes of the search and the snippets share it.
+#[derive(Debug, Clone)]
+pub struct QueryText {
+    pub by_lang: Vec<(Lang, Analyzed)>,
+}
+
+impl QueryText {
+    /// `complete_last` says whether the last word may still be being typed.
+    pub fn new(lang: Lang, q: &str, complete_last: bool) -> QueryText {
+        let order = std::iter::once(lang).chain(Lang::ALL.into_iter().filter(|&l| l != lang));
+        let by_lang = order
+            .map(|l| {
+                let mut a = analyze_query(l, q);
+                a.open_last &= complete_last;
+                (l, a)
+            })
+            .collect();
+        QueryText { by_lang }
+    }
+
+    /// The requested language.
+    pub fn lang(&self) -> Lang {
+        self.by_lang[0].0
+    }
+
+    /// The query's terms as `lang` analyses them.
+    pub fn terms(&self, lang: Lang) -> Vec<String> {
+        self.by_lang
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, a)| a.terms.iter().map(|t| t.term.clone()).collect())
+            .unwrap_or_default()
+    }
+}
+
 /// A query word repeated counts more, with diminishing returns (BM25's k3 = 1).
 fn repeat_weight(count: usize) -> f32 {
     let c = count as f32;
@@ -232,17 +268,12 @@ pub fn search_query(
     searcher: &Searcher,
     fields: &Fields,
     vocabulary: &crate::content::Vocabulary,
-    lang: Lang,
-    q: &str,
+    text: &QueryText,
     options: Options,
 ) -> Option<Built> {
+    let lang = text.lang();
+    let analyzed = &text.by_lang;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut analyzed: Vec<(Lang, Analyzed)> = Vec::new();
-    for l in std::iter::once(lang).chain(Lang::ALL.into_iter().filter(|&l| l != lang)) {
-        let mut a = analyze_query(l, q);
-        a.open_last &= options.complete_last;
-        analyzed.push((l, a));
-    }
 
     // Vocabulary concepts the query mentions, with their other terms per language.
     let mut expanded = Vec::new();
@@ -298,10 +329,10 @@ pub fn search_query(
                 .collect()
         };
 
-    for (l, a) in &analyzed {
-        let text = language_query(searcher, fields.lang(*l), a, &options, *l == lang);
+    for (l, a) in analyzed {
+        let own_text = language_query(searcher, fields.lang(*l), a, &options, *l == lang);
         if *l == lang {
-            clauses.extend(text.map(|t| (Occur::Should, t)));
+            clauses.extend(own_text.map(|t| (Occur::Should, t)));
             continue;
         }
         if options.cross_language {
@@ -316,7 +347,7 @@ pub fn search_query(
         // read in that language, and the concepts' terms in that language, which for such a
         // resource are the user's own words.
         let mut own: Vec<(Occur, Box<dyn Query>)> =
-            text.map(|t| (Occur::Should, t)).into_iter().collect();
+            own_text.map(|t| (Occur::Should, t)).into_iter().collect();
         own.extend(expansion(Some(*l), &|_| 1.0));
         if own.is_empty() {
             continue;

@@ -168,7 +168,7 @@ pub fn related(
         if list.len() >= limit {
             continue;
         }
-        let snippet = super::escape_html(&super::crop(other.version(lang).2, 160));
+        let snippet = super::escape_html(&super::crop(other.version(lang).summary, 160));
         list.push(RelatedHit {
             hit: hit(&other, lang, score, snippet),
             reasons: codes.iter().map(|c| describe(lang, c)).collect(),

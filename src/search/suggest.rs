@@ -70,14 +70,9 @@ pub fn suggest(
         }
     }
 
-    let built = query::search_query(
-        &searcher,
-        &index.fields,
-        vocabulary,
-        lang,
-        &q,
-        query::Options::default(),
-    );
+    let options = query::Options::default();
+    let text = query::QueryText::new(lang, &q, options.complete_last);
+    let built = query::search_query(&searcher, &index.fields, vocabulary, &text, options);
     if let Some(built) = built {
         for (_, addr) in searcher.search(
             built.query.as_ref(),
@@ -85,7 +80,7 @@ pub fn suggest(
         )? {
             let (card, _) = index.card_at(&searcher, addr, lang)?;
             out.push(Suggestion {
-                text: card.version(lang).1.to_string(),
+                text: card.version(lang).title.to_string(),
                 id: Some(card.id.clone()),
             });
         }

@@ -251,8 +251,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
         let mut req = SearchRequest::new(&format!("{text} "), *lang);
         req.per_page = 10;
         let t = Instant::now();
-        let answer = search::search(&service.index(), meta.scope(), &req)
-            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let answer = search::search(&service.index(), meta.scope(), &req)?;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         if i % 2 == 0 {
             keyword.push(ms)

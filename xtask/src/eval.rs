@@ -120,8 +120,7 @@ pub fn run_queries(
         let mut req = SearchRequest::new(&text, *lang);
         req.per_page = 100;
         req.snippets = false;
-        let answer = search::search_with(index, scope, &req, options)
-            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let answer = search::search_with(index, scope, &req, options)?;
         runs.insert(id.clone(), answer.hits.into_iter().map(|h| h.id).collect());
     }
     Ok(runs)

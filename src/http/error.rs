@@ -79,6 +79,20 @@ impl From<tantivy::TantivyError> for ApiError {
     }
 }
 
+/// How a search failure reaches an API client: the client's mistakes are 400s that say what
+/// to change; an index failure is logged and answered 500.
+impl From<crate::search::SearchError> for ApiError {
+    fn from(err: crate::search::SearchError) -> Self {
+        use crate::search::SearchError;
+        let message = err.to_string();
+        match err {
+            SearchError::QueryTooLong { .. } => ApiError::new(ErrorCode::QueryTooLong, message),
+            SearchError::UnknownDomain { .. } => ApiError::invalid(message),
+            SearchError::Index(e) => ApiError::from(e),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": {"code": self.code.as_str(), "message": self.message}});
