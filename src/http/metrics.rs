@@ -74,12 +74,9 @@ pub async fn track(
     response
 }
 
-pub async fn render(
-    State(state): State<AppState>,
-    axum::Extension(metrics): axum::Extension<std::sync::Arc<Metrics>>,
-) -> Response {
+pub async fn render(State(state): State<AppState>) -> Response {
     // The index folder's size is a walk of the file system: off the async workers.
-    super::pages::off_workers(move || text(&state, &metrics)).await
+    super::pages::off_workers(move || text(&state, &state.metrics)).await
 }
 
 fn text(state: &AppState, metrics: &Metrics) -> Response {

@@ -3,6 +3,7 @@
 
 mod api;
 pub mod error;
+mod lang;
 mod metrics;
 mod pack;
 mod pages;
@@ -26,7 +27,22 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use serve::{serve, serve_on};
 
-pub type AppState = Arc<Service>;
+/// What every handler can reach: the running service, the HTTP options and the metrics.
+/// It dereferences to the [`Service`], so a handler writes `state.meta()`.
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Arc<Service>,
+    pub options: Arc<HttpOptions>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Service;
+
+    fn deref(&self) -> &Service {
+        &self.service
+    }
+}
 
 /// What the HTTP layer needs to know beyond the service state.
 #[derive(Debug, Clone)]
@@ -71,9 +87,14 @@ fn cors(options: &HttpOptions) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
-pub fn app(state: AppState, options: HttpOptions) -> Router {
+pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
     let options = Arc::new(options);
     let metrics = Arc::new(metrics::Metrics::default());
+    let state = AppState {
+        service,
+        options: options.clone(),
+        metrics: metrics.clone(),
+    };
     let api = Router::new()
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
@@ -112,8 +133,6 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
             metrics.clone(),
             metrics::track,
         ))
-        .layer(axum::Extension(options.clone()))
-        .layer(axum::Extension(metrics.clone()))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(

@@ -1,23 +1,19 @@
 //! Session packs and the session basket. The basket needs no account: it lives in a cookie
 //! (so it works without JavaScript) and in its page's URL (so it can be shared).
 
+use super::lang::PageLang;
 use super::AppState;
 use crate::content::{Resource, ResourceType};
 use crate::i18n::t;
 use crate::lang::Lang;
 use crate::render::pack::{self, Group, Mode, Pack};
-use crate::render::{layout, Chrome};
+use crate::render::{basket, Chrome};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use maud::html;
 
 const COOKIE: &str = "profint_session";
 const MAX_ITEMS: usize = 50;
-
-fn lang_of(state: &AppState, code: &str) -> Option<Lang> {
-    Lang::parse(code).filter(|l| state.meta().site.languages.contains(l))
-}
 
 fn not_found(state: &AppState, lang: Lang) -> Response {
     super::pages::not_found(&state.meta(), lang)
@@ -44,16 +40,14 @@ fn respond(p: &Pack, download: bool, filename: &str) -> Response {
 
 pub async fn module_pack(
     State(state): State<AppState>,
-    Path((code, slug)): Path<(String, String)>,
+    PageLang(lang): PageLang,
+    Path((_, slug)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    super::pages::off_workers(move || module_pack_page(&state, &code, &slug, raw.as_deref())).await
+    super::pages::off_workers(move || module_pack_page(&state, lang, &slug, raw.as_deref())).await
 }
 
-fn module_pack_page(state: &AppState, code: &str, slug: &str, raw: Option<&str>) -> Response {
-    let Some(lang) = lang_of(state, code) else {
-        return not_found(state, Lang::Fr);
-    };
+fn module_pack_page(state: &AppState, lang: Lang, slug: &str, raw: Option<&str>) -> Response {
     let index = state.index();
     let searcher = index.searcher();
     let found = index
@@ -189,62 +183,41 @@ fn set_cookie(ids: &[String]) -> HeaderValue {
     .unwrap_or(HeaderValue::from_static(""))
 }
 
-fn ids_query(ids: &[String]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for id in ids {
-        s.append_pair("id", id);
-    }
-    s.finish()
-}
-
 pub async fn basket_add(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PageLang(lang): PageLang,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some(lang) = lang_of(&state, &code) else {
-        return not_found(&state, Lang::Fr);
-    };
     let params = super::params::Params::parse(raw.as_deref());
     let mut ids = cookie_ids(&headers);
     if let Some(id) = params.get("id") {
         ids.push(id.to_string());
     }
     let ids = bounded(ids);
-    let mut r =
-        Redirect::to(&format!("/{}/basket?{}", lang.code(), ids_query(&ids))).into_response();
+    let mut r = Redirect::to(&format!(
+        "/{}/basket?{}",
+        lang.code(),
+        basket::ids_query(&ids)
+    ))
+    .into_response();
     r.headers_mut().insert(header::SET_COOKIE, set_cookie(&ids));
     r
 }
 
 pub async fn basket(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PageLang(lang): PageLang,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    super::pages::off_workers(move || basket_page(&state, &code, raw.as_deref(), &headers)).await
+    super::pages::off_workers(move || basket_page(&state, lang, raw.as_deref(), &headers)).await
 }
 
-fn basket_page(state: &AppState, code: &str, raw: Option<&str>, headers: &HeaderMap) -> Response {
-    let Some(lang) = lang_of(state, code) else {
-        return not_found(state, Lang::Fr);
-    };
+fn basket_page(state: &AppState, lang: Lang, raw: Option<&str>, headers: &HeaderMap) -> Response {
     let items = basket_items(state, raw, headers);
     let ids: Vec<String> = items.iter().map(|r| r.id.clone()).collect();
-    let moved = |from: usize, to: usize| {
-        let mut v = ids.clone();
-        v.swap(from, to);
-        format!("/{}/basket?{}", lang.code(), ids_query(&v))
-    };
-    let without = |i: usize| {
-        let mut v = ids.clone();
-        v.remove(i);
-        format!("/{}/basket?{}", lang.code(), ids_query(&v))
-    };
     let meta = state.meta();
-    let query = ids_query(&ids);
+    let query = basket::ids_query(&ids);
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
     let share = format!(
         "{}/{}/basket?{query}",
@@ -258,58 +231,33 @@ fn basket_page(state: &AppState, code: &str, raw: Option<&str>, headers: &Header
         path_in: &path_in,
         body_class: "basketpage",
     };
-    let main = html! {
-        h1 { (t(lang, "basket.title")) }
-        p.lead { (t(lang, "basket.intro")) }
-        @if items.is_empty() {
-            p.empty { (t(lang, "pack.empty")) }
-        } @else {
-            ol.basket {
-                @for (i, r) in items.iter().enumerate() {
-                    li {
-                        span.type { (crate::render::type_label(lang, r.kind)) }
-                        a href=(crate::content::page_path(lang, &r.id)) { (r.version(lang).text.title) }
-                        span.actions {
-                            @if i > 0 { a href=(moved(i, i - 1)) aria-label={ (t(lang, "basket.up")) ": " (r.version(lang).text.title) } { "↑" } }
-                            @if i + 1 < items.len() { a href=(moved(i, i + 1)) aria-label={ (t(lang, "basket.down")) ": " (r.version(lang).text.title) } { "↓" } }
-                            a href=(without(i)) { (t(lang, "basket.remove")) }
-                        }
-                    }
-                }
-            }
-            p { a.button href={ "/" (lang.code()) "/pack?" (query) } { (t(lang, "basket.make")) } }
-            p { label for="share" { (t(lang, "basket.share")) } input #share type="text" readonly value=(share); }
-        }
-    };
-    let mut r = Html(layout(&chrome, main).into_string()).into_response();
+    let page = basket::page(&chrome, &items, &share);
+    let mut r = Html(page.into_string()).into_response();
     r.headers_mut().insert(header::SET_COOKIE, set_cookie(&ids));
     r
 }
 
 pub async fn basket_pack(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PageLang(lang): PageLang,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    super::pages::off_workers(move || basket_pack_page(&state, &code, raw.as_deref(), &headers))
+    super::pages::off_workers(move || basket_pack_page(&state, lang, raw.as_deref(), &headers))
         .await
 }
 
 fn basket_pack_page(
     state: &AppState,
-    code: &str,
+    lang: Lang,
     raw: Option<&str>,
     headers: &HeaderMap,
 ) -> Response {
-    let Some(lang) = lang_of(state, code) else {
-        return not_found(state, Lang::Fr);
-    };
     let items = basket_items(state, raw, headers);
     if items.is_empty() {
         return Redirect::to(&format!("/{}/basket", lang.code())).into_response();
     }
-    let query = ids_query(&items.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+    let query = basket::ids_query(&items.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
     let p = Pack {
         lang,
         site_title: state.meta().site_title(lang),

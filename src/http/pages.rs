@@ -1,6 +1,7 @@
 //! Page handlers: they gather what a page shows from the search layer and hand it to
 //! `render`. Unknown languages, resources and domains get the HTML not-found page.
 
+use super::lang::PageLang;
 use super::AppState;
 use crate::content::ResourceType;
 use crate::i18n::t;
@@ -63,16 +64,6 @@ pub fn not_found(meta: &Meta, lang: Lang) -> Response {
     (StatusCode::NOT_FOUND, page(pages::not_found(&c))).into_response()
 }
 
-/// A language of the site, from the first path segment.
-fn parse_lang(state: &AppState, code: &str) -> Option<Lang> {
-    Lang::parse(code).filter(|l| state.meta().site.languages.contains(l))
-}
-
-fn unknown_lang(state: &AppState) -> Response {
-    let meta = state.meta();
-    not_found(&meta, meta.site.default_lang)
-}
-
 /// `/`: the visitor's language from Accept-Language, else the site default.
 pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
     let meta = state.meta();
@@ -110,11 +101,8 @@ pub fn preferred(accept: &str, supported: &[Lang]) -> Option<Lang> {
 
 /// `/fr` → `/fr/`. Only a language of the site is redirected: the segment is client input,
 /// and `/%2Fevil.example` would otherwise send the browser to `//evil.example/`.
-pub async fn lang_root(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    match parse_lang(&state, &code) {
-        Some(lang) => Redirect::permanent(&format!("/{}/", lang.code())).into_response(),
-        None => unknown_lang(&state),
-    }
+pub async fn lang_root(PageLang(lang): PageLang) -> Response {
+    Redirect::permanent(&format!("/{}/", lang.code())).into_response()
 }
 
 /// Gathers and renders a page on the blocking pool: index work and markup never hold an async
@@ -127,14 +115,11 @@ pub async fn off_workers(work: impl FnOnce() -> Response + Send + 'static) -> Re
     })
 }
 
-pub async fn home(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    off_workers(move || home_page(&state, &code)).await
+pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
+    off_workers(move || home_page(&state, lang)).await
 }
 
-fn home_page(state: &AppState, code: &str) -> Response {
-    let Some(lang) = parse_lang(state, code) else {
-        return unknown_lang(state);
-    };
+fn home_page(state: &AppState, lang: Lang) -> Response {
     let meta = state.meta();
     let browse = match search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang)) {
         Ok(b) => b,
@@ -150,16 +135,13 @@ fn home_page(state: &AppState, code: &str) -> Response {
 
 pub async fn search_page(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PageLang(lang): PageLang,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    off_workers(move || results_page(&state, &code, raw.as_deref())).await
+    off_workers(move || results_page(&state, lang, raw.as_deref())).await
 }
 
-fn results_page(state: &AppState, code: &str, raw: Option<&str>) -> Response {
-    let Some(lang) = parse_lang(state, code) else {
-        return unknown_lang(state);
-    };
+fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
     let meta = state.meta();
     let params = super::params::Params::parse(raw);
     let q: String = params
@@ -221,15 +203,13 @@ fn results_page(state: &AppState, code: &str, raw: Option<&str>) -> Response {
 
 pub async fn resource_page(
     State(state): State<AppState>,
-    Path((code, id)): Path<(String, String)>,
+    PageLang(lang): PageLang,
+    Path((_, id)): Path<(String, String)>,
 ) -> Response {
-    off_workers(move || reading_page(&state, &code, &id)).await
+    off_workers(move || reading_page(&state, lang, &id)).await
 }
 
-fn reading_page(state: &AppState, code: &str, id: &str) -> Response {
-    let Some(lang) = parse_lang(state, code) else {
-        return unknown_lang(state);
-    };
+fn reading_page(state: &AppState, lang: Lang, id: &str) -> Response {
     let meta = state.meta();
     let index = state.index();
     let searcher = index.searcher();
@@ -261,15 +241,13 @@ fn reading_page(state: &AppState, code: &str, id: &str) -> Response {
 
 pub async fn domain_page(
     State(state): State<AppState>,
-    Path((code, domain)): Path<(String, String)>,
+    PageLang(lang): PageLang,
+    Path((_, domain)): Path<(String, String)>,
 ) -> Response {
-    off_workers(move || domain_listing(&state, &code, &domain)).await
+    off_workers(move || domain_listing(&state, lang, &domain)).await
 }
 
-fn domain_listing(state: &AppState, code: &str, domain: &str) -> Response {
-    let Some(lang) = parse_lang(state, code) else {
-        return unknown_lang(state);
-    };
+fn domain_listing(state: &AppState, lang: Lang, domain: &str) -> Response {
     let meta = state.meta();
     let Some(d) = meta.domains.iter().find(|x| x.id == domain) else {
         return not_found(&meta, lang);

@@ -4,12 +4,14 @@
 //! connection, or the process at shutdown, forever), and a graceful shutdown waits for
 //! requests in flight at most [`SHUTDOWN_GRACE`] beyond the request timeout.
 
-use super::{app, AppState, HttpOptions};
+use super::{app, HttpOptions};
+use crate::service::Service;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -17,7 +19,7 @@ use tokio::net::TcpListener;
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// Serves until ctrl-c or SIGTERM, letting requests in flight finish.
-pub async fn serve(state: AppState, addr: &str, options: HttpOptions) -> anyhow::Result<()> {
+pub async fn serve(state: Arc<Service>, addr: &str, options: HttpOptions) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await.map_err(|e| {
         anyhow::anyhow!(
             "cannot listen on {addr}: {e}; is another server running there? pass --addr"
@@ -32,7 +34,7 @@ pub async fn serve(state: AppState, addr: &str, options: HttpOptions) -> anyhow:
 /// in flight finish (within the grace) and returns.
 pub async fn serve_on(
     listener: TcpListener,
-    state: AppState,
+    state: Arc<Service>,
     options: HttpOptions,
     shutdown: impl Future<Output = ()>,
 ) {

@@ -4,11 +4,10 @@
 use super::AppState;
 use crate::i18n::t;
 use crate::lang::Lang;
-use crate::render::{layout, Chrome};
+use crate::render::{widget, Chrome};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
-use maud::html;
 
 pub const WIDGET_JS: &str = include_str!("../../views/widget.js");
 
@@ -60,34 +59,16 @@ pub fn frame_ancestors(allowed: &[String]) -> String {
     }
 }
 
-pub async fn embed(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    axum::Extension(options): axum::Extension<std::sync::Arc<super::HttpOptions>>,
-) -> Response {
+pub async fn embed(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let (lang, params) = param_lang(&state, raw.as_deref());
     let domain = id_list(params.all("domain"));
     let kind = id_list(params.all("type"));
     let results = params.number("results", 8, 20).unwrap_or(8);
-    let page = html! {
-        (maud::DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (t(lang, "site.title")) }
-                link rel="stylesheet" href=(crate::render::assets::urls().css);
-            }
-            body.embed {
-                profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {}
-                script src="/widget.js" data-embed {}
-            }
-        }
-    };
+    let page = widget::embed(lang, &domain, &kind, results);
     let mut response = Html(page.into_string()).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "default-src 'self'; style-src 'self' 'unsafe-inline'; {}",
-        frame_ancestors(&options.allowed_origins)
+        frame_ancestors(&state.options.allowed_origins)
     )) {
         response
             .headers_mut()
@@ -112,23 +93,6 @@ pub async fn page(
         "<iframe src=\"{origin}/embed?lang={}\" title=\"PROFINT\" style=\"width:100%;border:0\" id=\"profint\"></iframe>\n<script>\n  addEventListener(\"message\", function (e) {{\n    if (e.origin === \"{origin}\" && e.data && e.data.type === \"profint:height\")\n      document.getElementById(\"profint\").style.height = e.data.height + \"px\";\n  }});\n</script>",
         lang.code()
     );
-    let attributes = [
-        ("lang", "widget.attr.lang"),
-        ("domain", "widget.attr.domain"),
-        ("type", "widget.attr.type"),
-        ("placeholder", "widget.attr.placeholder"),
-        ("results", "widget.attr.results"),
-        ("target", "widget.attr.target"),
-        ("type-chips", "widget.attr.chips"),
-        ("label", "widget.attr.label"),
-    ];
-    let variables = [
-        ("--profint-accent", "#1f4fa8", "widget.var.accent"),
-        ("--profint-font", "system-ui", "widget.var.font"),
-        ("--profint-radius", "10px", "widget.var.radius"),
-        ("--profint-bg", "#fff", "widget.var.bg"),
-        ("--profint-ink", "#1b1f24", "widget.var.ink"),
-    ];
     let path_in = |l: Lang| format!("/widget?lang={}", l.code());
     let chrome = Chrome {
         lang,
@@ -137,30 +101,5 @@ pub async fn page(
         path_in: &path_in,
         body_class: "widgetpage",
     };
-    let main = html! {
-        h1 { (t(lang, "widget.title")) }
-        p.lead { (t(lang, "widget.intro")) }
-        section.demo aria-labelledby="demo-h" {
-            h2 #demo-h { (t(lang, "widget.demo")) }
-            profint-search lang=(lang.code()) results="5" type-chips {}
-        }
-        section aria-labelledby="snip-h" {
-            h2 #snip-h { (t(lang, "widget.snippet")) }
-            pre { code { (script_tag) } }
-            h3 { (t(lang, "widget.iframe")) }
-            pre { code { (iframe_tag) } }
-        }
-        section aria-labelledby="attr-h" {
-            h2 #attr-h { (t(lang, "widget.attributes")) }
-            table {
-                @for (name, key) in attributes { tr { th scope="row" { code { (name) } } td { (t(lang, key)) } } }
-            }
-            h2 { (t(lang, "widget.variables")) }
-            table {
-                @for (name, default, key) in variables { tr { th scope="row" { code { (name) } } td { code { (default) } } td { (t(lang, key)) } } }
-            }
-        }
-        script src="/widget.js" defer {}
-    };
-    Html(layout(&chrome, main).into_string()).into_response()
+    Html(widget::page(&chrome, &script_tag, &iframe_tag).into_string()).into_response()
 }

@@ -3,8 +3,10 @@
 //! enhances them.
 
 pub mod assets;
+pub mod basket;
 pub mod pack;
 pub mod pages;
+pub mod widget;
 
 use crate::content::{Domain, ResourceType};
 use crate::i18n::t;

@@ -223,3 +223,33 @@ fn ui_strings_come_from_views_in_every_language() {
     );
     assert!(page("/sv/search").contains("Sök"));
 }
+
+#[test]
+fn an_unknown_language_gets_the_not_found_page_in_the_site_default_on_every_page_kind() {
+    let corpus = super::support::copy_fixture("basic/corpus");
+    std::fs::write(
+        corpus.path().join("site.yaml"),
+        "default_language: en\nlanguages: [fr, en, it]\n",
+    )
+    .unwrap();
+    let s = TestServer::start(corpus.path());
+    for path in [
+        "/de/",
+        "/de/search?q=x",
+        "/sv/r/cases/logement",
+        "/de/domains/emploi",
+        "/de/modules/m1/pack",
+        "/de/basket",
+        "/de/pack?id=cases/logement",
+        "/de/basket/add?id=cases/logement",
+        "/de",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.text.contains("<html lang=\"en\""),
+            "{path}: {}",
+            &r.text[..200.min(r.text.len())]
+        );
+    }
+}
