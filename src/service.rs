@@ -38,9 +38,12 @@ pub struct LastChange {
     pub millis: f64,
 }
 
-/// Corpus facts kept next to the index, replaced whole at each change.
-#[derive(Debug, Clone, Default)]
+/// Corpus facts kept next to the index, and the searcher that goes with them: replaced whole
+/// at each change, so that a search never sees new documents with old domains.
+#[derive(Clone)]
 pub struct Meta {
+    /// The index as of the last published change.
+    pub searcher: tantivy::Searcher,
     pub site: Site,
     pub vocabulary: std::sync::Arc<content::Vocabulary>,
     pub domains: Vec<Domain>,
@@ -74,6 +77,21 @@ impl Meta {
         crate::search::Scope {
             domains: &self.domains,
             vocabulary: &self.vocabulary,
+            searcher: &self.searcher,
+        }
+    }
+
+    /// Nothing known yet, over `searcher`: the state before the first publication.
+    fn empty(searcher: tantivy::Searcher) -> Meta {
+        Meta {
+            searcher,
+            site: Site::default(),
+            vocabulary: Default::default(),
+            domains: Vec::new(),
+            redirects: Default::default(),
+            problems: Vec::new(),
+            files: 0,
+            last_change: None,
         }
     }
 }
@@ -159,11 +177,12 @@ impl Service {
         let (corpus, resources) = CorpusState::load_held(&settings.corpus, &settings.load, holders);
         let view = content::corpus_of(&corpus, resources);
         let report = index::sync(&index, &mut writer, &view, progress)?;
+        let meta = Meta::empty(index.searcher());
         let service = Service {
             root: corpus.dir().to_path_buf(),
             settings,
             index: RwLock::new(Arc::new(index)),
-            meta: RwLock::new(Arc::new(Meta::default())),
+            meta: RwLock::new(Arc::new(meta)),
             live: Mutex::new(Some(Live {
                 writer: Some(writer),
                 corpus,
@@ -334,9 +353,14 @@ impl Service {
         health.since = None;
     }
 
-    /// Replaces the published facts, keeping the first-seen time of problems still there.
+    /// Makes the last commit visible together with the corpus facts that go with it, keeping
+    /// the first-seen time of problems still there.
     fn publish(&self, view: Corpus, change: Option<LastChange>) {
         let old = self.meta();
+        let index = self.index();
+        if let Err(err) = index.reader.reload() {
+            tracing::error!(error = %err, "cannot reload the index reader");
+        }
         let seen: HashMap<(String, Option<usize>, String), String> = old
             .problems
             .iter()
@@ -371,6 +395,7 @@ impl Service {
             })
             .collect();
         let meta = Meta {
+            searcher: index.searcher(),
             site: view.site,
             vocabulary: view.vocabulary,
             domains: view.domains,

@@ -56,7 +56,9 @@ pub enum ResourceType {
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 5] = [
+    /// How many types there are: the size of every per-type table.
+    pub const COUNT: usize = 5;
+    pub const ALL: [ResourceType; ResourceType::COUNT] = [
         ResourceType::Recommendation,
         ResourceType::Module,
         ResourceType::Case,

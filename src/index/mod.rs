@@ -3,9 +3,12 @@
 //! stored as JSON so that pages are served from the index without re-reading the corpus.
 
 mod card;
+pub mod schema;
 mod sync;
 
 pub use card::{Card, CardVersion};
+use schema::{build_schema, names};
+pub use schema::{Fields, LangFields};
 
 pub use sync::{apply, sync, ApplyReport, SyncReport};
 
@@ -15,110 +18,10 @@ use crate::lang::Lang;
 use anyhow::Context;
 use std::collections::HashMap;
 use std::path::Path;
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
-};
+use tantivy::schema::{IndexRecordOption, Schema};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
-
-/// Text fields of one language.
-#[derive(Clone, Copy, Debug)]
-pub struct LangFields {
-    /// The title alone: exact title matches earn a bonus.
-    pub title: Field,
-    /// Everything searchable in one field (title twice, summary, tags, body), so that BM25
-    /// sees one document length, as a single-field engine would: a title word shared by many
-    /// documents does not outweigh the body.
-    pub text: Field,
-    /// The version's summary and body as plain text, stored for snippets.
-    pub plain: Field,
-    /// Every word of the version as written (lowercased, not stemmed): completions,
-    /// typo tolerance (a misspelt word is close to a written word, not always to its stem)
-    /// and did-you-mean draw on it.
-    pub words: Field,
-}
-
-/// Every field of the schema, resolved once.
-#[derive(Clone, Debug)]
-pub struct Fields {
-    pub id: Field,
-    pub key: Field,
-    pub hash: Field,
-    pub data: Field,
-    /// The resource's [`Card`], for result lists.
-    pub card: Field,
-    pub kind: Field,
-    /// Main and secondary domains (for filters and counts).
-    pub domain: Field,
-    /// Languages the resource is written in.
-    pub langs: Field,
-    /// Languages it lacks: lets a query reach a resource's original text only where it has no
-    /// translation in the requested language.
-    pub missing: Field,
-    pub original: Field,
-    pub recommendations: Field,
-    pub related: Field,
-    pub text: [LangFields; 4],
-}
-
-impl Fields {
-    pub fn lang(&self, lang: Lang) -> &LangFields {
-        &self.text[lang.index()]
-    }
-}
-
-fn build_schema() -> (Schema, Fields) {
-    let mut b = Schema::builder();
-    let id = b.add_text_field("id", STRING | STORED | FAST);
-    let key = b.add_text_field("key", STRING | FAST);
-    let hash = b.add_text_field("hash", STRING | FAST);
-    // JSON kept as stored text: tantivy reads text values with one copy, bytes values byte
-    // by byte.
-    let data = b.add_text_field("data", STORED);
-    let card = b.add_text_field("card", STORED);
-    let kind = b.add_text_field("type", STRING | FAST);
-    let domain = b.add_text_field("domain", STRING | FAST);
-    let langs = b.add_text_field("langs", STRING | FAST);
-    let missing = b.add_text_field("missing", STRING);
-    let original = b.add_text_field("original", STRING | FAST);
-    let recommendations = b.add_text_field("recommendations", STRING);
-    let related = b.add_text_field("related", STRING);
-    let text = Lang::ALL.map(|lang| {
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(analysis::tokenizer_name(lang))
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let indexed = TextOptions::default().set_indexing_options(indexing);
-        let words = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::SUGGEST_TOKENIZER)
-                .set_index_option(IndexRecordOption::Basic),
-        );
-        let code = lang.code();
-        LangFields {
-            title: b.add_text_field(&format!("title_{code}"), indexed.clone()),
-            text: b.add_text_field(&format!("text_{code}"), indexed),
-            plain: b.add_text_field(&format!("plain_{code}"), STORED),
-            words: b.add_text_field(&format!("words_{code}"), words),
-        }
-    });
-    let fields = Fields {
-        id,
-        key,
-        hash,
-        data,
-        card,
-        kind,
-        domain,
-        langs,
-        missing,
-        original,
-        recommendations,
-        related,
-        text,
-    };
-    (b.build(), fields)
-}
 
 /// The index with its reader. The reader is reloaded explicitly after each commit, so a
 /// change is visible to the very next search.
@@ -255,12 +158,12 @@ impl SearchIndex {
 
     /// Every indexed id with the key of the resource that holds it, read from fast fields.
     pub fn indexed_ids(&self) -> tantivy::Result<HashMap<String, String>> {
-        self.fast_pairs("id", "key")
+        self.fast_pairs(names::ID, names::KEY)
     }
 
     /// Every indexed resource key with its content hash, read from fast fields.
     pub fn indexed_hashes(&self) -> tantivy::Result<HashMap<String, String>> {
-        self.fast_pairs("key", "hash")
+        self.fast_pairs(names::KEY, names::HASH)
     }
 
     /// The values of two single-valued string fast fields, paired, over the live documents.

@@ -69,7 +69,7 @@ pub fn sync(
     }
     progress(total, total);
     if report.changed() {
-        commit(index, writer)?;
+        commit(writer)?;
     }
     Ok(report)
 }
@@ -82,8 +82,8 @@ pub struct ApplyReport {
     pub kept: usize,
 }
 
-/// Applies the changes of a refresh as one commit, then reloads the reader so the very next
-/// search sees them.
+/// Applies the changes of a refresh as one commit. The service reloads the reader when it
+/// publishes the corpus facts that go with the commit.
 pub fn apply(
     index: &SearchIndex,
     writer: &mut IndexWriter,
@@ -106,16 +106,15 @@ pub fn apply(
         }
     }
     if report.upserted + report.removed > 0 {
-        commit(index, writer)?;
+        commit(writer)?;
     }
     Ok(report)
 }
 
-fn commit(index: &SearchIndex, writer: &mut IndexWriter) -> anyhow::Result<()> {
+fn commit(writer: &mut IndexWriter) -> anyhow::Result<()> {
     let mut commit = writer.prepare_commit()?;
     let stamp = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
     commit.set_payload(&serde_json::json!({ "last_indexed": stamp }).to_string());
     commit.commit()?;
-    index.reader.reload()?;
     Ok(())
 }

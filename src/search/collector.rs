@@ -3,6 +3,7 @@
 //! and a facet's counts ignore that facet's own selection, as the SPEC requires.
 
 use crate::content::ResourceType;
+use crate::index::schema::names;
 use crate::lang::Lang;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -26,8 +27,8 @@ pub struct Faceted {
     /// In browse mode: (type order, id, address), to be merged across segments in that order.
     pub(super) browse_top: Vec<(u32, String, DocAddress)>,
     pub domain_counts: Vec<usize>,
-    pub type_counts: [usize; 5],
-    pub lang_counts: [usize; 4],
+    pub type_counts: [usize; ResourceType::COUNT],
+    pub lang_counts: [usize; Lang::COUNT],
 }
 
 pub struct FacetedTop {
@@ -112,10 +113,14 @@ impl Collector for FacetedTop {
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetedSegment> {
         let fast = reader.fast_fields();
-        let domains = fast.str("domain")?;
-        let types = fast.str("type")?;
-        let langs = fast.str("langs")?;
-        let ids = if self.browse { fast.str("id")? } else { None };
+        let domains = fast.str(names::DOMAIN)?;
+        let types = fast.str(names::TYPE)?;
+        let langs = fast.str(names::LANGS)?;
+        let ids = if self.browse {
+            fast.str(names::ID)?
+        } else {
+            None
+        };
         let domain_map = ordinal_map(&domains, |d| {
             self.domain_ids
                 .iter()

@@ -114,11 +114,13 @@ pub struct SearchResponse {
     pub query_terms: usize,
 }
 
-/// What a search needs to know besides the index: the current domains and vocabulary.
+/// What a search needs to know besides the index: the current domains and vocabulary, and
+/// the searcher of the commit they were published with.
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {
     pub domains: &'a [Domain],
     pub vocabulary: &'a crate::content::Vocabulary,
+    pub searcher: &'a tantivy::Searcher,
 }
 
 /// Below this many matches available in the requested language, the cross-language pass runs.
@@ -146,7 +148,7 @@ pub fn search_with(
 ) -> Result<SearchResponse, SearchError> {
     let started = Instant::now();
     let selection = selection(scope.domains, req)?;
-    let searcher = index.searcher();
+    let searcher = scope.searcher;
     let q = clean_query(&req.q);
     let text =
         (!q.trim().is_empty()).then(|| query::QueryText::new(req.lang, &q, options.complete_last));
@@ -164,7 +166,7 @@ pub fn search_with(
         limit,
         browse: text.is_none(),
     };
-    let found = passes(index, &searcher, scope, &collector, text.as_ref(), options)?;
+    let found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
     let faceted = &found.faceted;
     // Weak: few matches in the language, or only typo-tolerant and prefix matches.
     let best = faceted.top.first().map_or(0.0, |t| t.0);
@@ -173,7 +175,7 @@ pub fn search_with(
         Some(_) if weak => spelling::did_you_mean(index, req.lang, &q),
         _ => None,
     };
-    let hits = page_hits(index, &searcher, req, faceted, offset, text.as_ref())?;
+    let hits = page_hits(index, searcher, req, faceted, offset, text.as_ref())?;
     Ok(SearchResponse {
         query: req.q.clone(),
         lang: req.lang,

@@ -187,7 +187,7 @@ fn is_self(
     searcher
         .segment_reader(addr.segment_ord)
         .fast_fields()
-        .str("id")
+        .str(crate::index::schema::names::ID)
         .ok()
         .flatten()
         .and_then(|col| {

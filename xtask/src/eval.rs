@@ -285,9 +285,11 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
         description: BTreeMap::new(),
     }];
     let vocabulary = Vocabulary::default();
+    let searcher = index.searcher();
     let scope = Scope {
         domains: &domains,
         vocabulary: &vocabulary,
+        searcher: &searcher,
     };
     let runs = run_queries(&index, scope, &queries, eval_options())?;
     if let Some(path) = run_out {
