@@ -1,10 +1,10 @@
 //! Splitting a content file into YAML front matter and Markdown body, and reading the
-//! front matter fields the SPEC defines.
+//! front matter fields of the README's "The content format".
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// The front matter fields of the SPEC. Unknown fields are kept aside so that a typo such as
+/// The front matter fields (README, "The content format"). Unknown fields are kept aside so that a typo such as
 /// `domian:` becomes a warning instead of silently vanishing.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FrontMatter {

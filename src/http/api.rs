@@ -1,4 +1,4 @@
-//! JSON handlers of the SPEC's HTTP interface.
+//! JSON handlers of the HTTP API (README, "HTTP API").
 
 use super::error::{ApiError, ErrorCode};
 use super::params::Params;
@@ -132,11 +132,19 @@ pub async fn related(
     Ok(Json(related))
 }
 
+/// Completions. `format=opensearch` answers in the OpenSearch suggestions format that
+/// `/opensearch.xml` advertises to browsers: `[query, [completion, …]]`.
 pub async fn suggest(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let params = Params::parse(raw.as_deref());
+    let opensearch = match params.get("format").filter(|f| !f.is_empty()) {
+        None | Some("json") => false,
+        Some("opensearch") => true,
+        Some(_) => return Err(ApiError::invalid("`format` must be `json` or `opensearch`")),
+    };
     let lang = params.lang(state.meta().site.default_lang)?;
     let q = params.get("q").unwrap_or("").to_string();
     let suggestions = blocking({
@@ -151,9 +159,16 @@ pub async fn suggest(
         }
     })
     .await?;
-    Ok(Json(
-        json!({"query": q, "lang": lang, "suggestions": suggestions}),
-    ))
+    if opensearch {
+        let texts: Vec<&str> = suggestions.iter().map(|s| s.text.as_str()).collect();
+        let body = serde_json::to_string(&json!([q, texts])).unwrap_or_default();
+        let kind = [(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-suggestions+json",
+        )];
+        return Ok((kind, body).into_response());
+    }
+    Ok(Json(json!({"query": q, "lang": lang, "suggestions": suggestions})).into_response())
 }
 
 pub async fn domains(

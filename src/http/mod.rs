@@ -110,6 +110,7 @@ pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
         .route("/", get(pages::root))
         .route("/opensearch.xml", get(pages::opensearch))
         .route("/assets/{name}", get(pages::asset))
+        .route("/favicon.ico", get(pages::favicon))
         .route("/widget.js", get(widget::script))
         .route("/widget", get(widget::page))
         .route("/embed", get(widget::embed))

@@ -287,6 +287,18 @@ pub async fn asset(Path(name): Path<String>) -> Response {
     }
 }
 
+/// `/favicon.ico`, which browsers ask for on their own: the site's icon.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, crate::render::assets::ICON_TYPE),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        crate::render::assets::ICON,
+    )
+        .into_response()
+}
+
 pub async fn opensearch(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

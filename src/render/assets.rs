@@ -5,10 +5,15 @@ use std::sync::OnceLock;
 
 pub const CSS: &str = include_str!("../../views/style.css");
 pub const JS: &str = include_str!("../../views/app.js");
+/// The site's icon: pages link it, and `/favicon.ico` answers with it, so no browser asks
+/// for an icon in vain.
+pub const ICON: &str = include_str!("../../views/icon.svg");
+pub const ICON_TYPE: &str = "image/svg+xml";
 
 pub struct Urls {
     pub css: String,
     pub js: String,
+    pub icon: String,
 }
 
 fn short_hash(text: &str) -> String {
@@ -20,6 +25,7 @@ pub fn urls() -> &'static Urls {
     URLS.get_or_init(|| Urls {
         css: format!("/assets/style.{}.css", short_hash(CSS)),
         js: format!("/assets/app.{}.js", short_hash(JS)),
+        icon: format!("/assets/icon.{}.svg", short_hash(ICON)),
     })
 }
 
@@ -30,6 +36,8 @@ pub fn lookup(name: &str) -> Option<(&'static str, &'static str)> {
         Some(("text/css; charset=utf-8", CSS))
     } else if format!("/assets/{name}") == u.js {
         Some(("text/javascript; charset=utf-8", JS))
+    } else if format!("/assets/{name}") == u.icon {
+        Some((ICON_TYPE, ICON))
     } else {
         None
     }

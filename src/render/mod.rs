@@ -41,6 +41,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                 title { (c.title) " · " (site_title) }
                 meta name="description" content=(t(lang, "site.tagline"));
                 link rel="stylesheet" href=(a.css);
+                link rel="icon" type=(assets::ICON_TYPE) href=(a.icon);
                 link rel="search" type="application/opensearchdescription+xml" title=(site_title) href={ "/opensearch.xml?lang=" (lang.code()) };
                 @for other in &c.meta.site.languages {
                     link rel="alternate" hreflang=(other.code()) href=((c.path_in)(*other));

@@ -1,4 +1,4 @@
-//! The pages of the SPEC: home, search, resource, domain, and the not-found page.
+//! The pages (README, "Pages"): home, search, resource, domain, and the not-found page.
 
 use super::{
     domain_badge, domain_of, fallback_notice, fmt, hit_card, layout, search_form, type_label,

@@ -1,6 +1,7 @@
 //! One pass over the matching documents that yields the top hits and the disjunctive facet
 //! counts together: each document's domains, type and languages are read from fast fields,
-//! and a facet's counts ignore that facet's own selection, as the SPEC requires.
+//! and a facet's counts ignore that facet's own selection, as the README's
+//! "HTTP API" section says (so a user can widen a multi-select).
 
 use crate::content::ResourceType;
 use crate::index::schema::names;

@@ -505,3 +505,38 @@ fn weak_results_come_with_a_did_you_mean_from_the_index() {
     let fine = s.search(&[("q", "interprète"), ("lang", "fr")]);
     assert!(fine.get("did_you_mean").is_none());
 }
+
+#[test]
+fn suggestions_in_the_opensearch_format_that_opensearch_xml_advertises() {
+    let s = super::support::TestServer::start(&super::support::fixture("basic/corpus"));
+    let xml = s.get("/opensearch.xml?lang=fr").text;
+    let template = xml
+        .split("type=\"application/x-suggestions+json\" template=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a suggestions URL")
+        .replace("&amp;", "&");
+    let path = template[template.find("/api/").expect("an API path")..]
+        .replace("{searchTerms}", "interpr");
+    let r = s.get(&path);
+    assert_eq!(r.status, 200, "{path}");
+    assert!(
+        r.content_type.starts_with("application/x-suggestions+json"),
+        "{}",
+        r.content_type
+    );
+    let v = r.json();
+    assert_eq!(v[0], "interpr");
+    let completions = v[1].as_array().expect("an array of completions");
+    assert!(!completions.is_empty());
+    assert!(completions.iter().all(|c| c.is_string()));
+    assert!(
+        completions
+            .iter()
+            .any(|c| c.as_str().unwrap().starts_with("interpr")),
+        "{v}"
+    );
+    assert_eq!(s.get("/api/suggest?q=x&format=xml").status, 400);
+    // The default stays the object form.
+    assert!(s.get("/api/suggest?q=interpr").json()["suggestions"].is_array());
+}

@@ -5,7 +5,8 @@ use super::support::{copy_fixture, ids, TestServer};
 use serde_json::Value;
 use std::path::Path;
 
-/// Writes the faults of the SPEC next to the good fixture files.
+/// Writes the content faults the README promises to report (bad YAML, no title, unknown
+/// type or domain, Latin-1, empty, binary, oversized…) next to the good fixture files.
 pub fn add_faults(root: &Path) {
     let cases = root.join("cases");
     let write = |name: &str, bytes: &[u8]| std::fs::write(cases.join(name), bytes).unwrap();

@@ -253,3 +253,29 @@ fn an_unknown_language_gets_the_not_found_page_in_the_site_default_on_every_page
         );
     }
 }
+
+#[test]
+fn every_page_names_an_icon_that_is_served_and_favicon_ico_answers() {
+    let r = server().get("/favicon.ico");
+    assert_eq!(r.status, 200);
+    assert!(r.content_type.starts_with("image/svg+xml"));
+    for path in [
+        "/fr/",
+        "/en/search?q=x",
+        "/it/r/cases/logement",
+        "/sv/domains/emploi",
+        "/fr/basket",
+        "/widget?lang=en",
+    ] {
+        let html = page(path);
+        let href = html
+            .split("rel=\"icon\"")
+            .nth(1)
+            .and_then(|rest| rest.split("href=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{path} names no icon"));
+        let icon = server().get(href);
+        assert_eq!(icon.status, 200, "{path}: {href}");
+        assert!(icon.content_type.starts_with("image/svg+xml"));
+    }
+}
