@@ -137,6 +137,9 @@ fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn 
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
+
 /// The relevance query of one language's fields: BM25 over the language's text, a bonus for
 /// words of the title and for query words found side by side, typo tolerance for words no
 /// resource contains, and completion of the word being typed. `primary` is the requested
@@ -152,74 +155,112 @@ pub fn language_query(
     if a.terms.is_empty() {
         return None;
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-    for (i, t) in a.terms.iter().enumerate() {
-        match counts.iter_mut().find(|c| c.0 == t.term) {
-            Some(c) => c.1 += 1,
-            None => counts.push((t.term.as_str(), 1, i)),
-        }
-    }
+    let mut clauses: Vec<Clause> = Vec::new();
     // Each typo-tolerant term walks the term dictionary: bound the work a long query can ask.
     let mut fuzzy_budget = 4;
-    for (term, count, first) in counts {
-        let w = repeat_weight(count);
-        clauses.push((Occur::Should, term_query(f.text, term, w)));
+    for term in distinct_terms(a) {
+        let w = repeat_weight(term.count);
+        clauses.push((Occur::Should, term_query(f.text, term.term, w)));
         if options.title_bonus > 0.0 {
             clauses.push((
                 Occur::Should,
-                term_query(f.title, term, w * options.title_bonus),
+                term_query(f.title, term.term, w * options.title_bonus),
             ));
         }
-        let known = searcher
-            .doc_freq(&Term::from_field_text(f.text, term))
-            .is_ok_and(|n| n > 0);
-        let word = &a.words[first];
-        let word_len = word.chars().count();
-        if !known && word_len >= 5 && fuzzy_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
-            fuzzy_budget -= 1;
-            let distance = if word_len >= 9 { 2 } else { 1 };
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
-            ));
+        if fuzzy_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
+            if let Some(typo) = typo_clause(searcher, f, term.term, &a.words[term.first]) {
+                fuzzy_budget -= 1;
+                clauses.push(typo);
+            }
         }
     }
     if a.open_last && primary {
-        if let Some(last) = a.terms.last() {
-            if last.to - last.from >= 3 {
-                if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text) {
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
-                    ));
-                }
-            }
-        }
+        clauses.extend(completion_clause(f, a));
     }
     if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
-        for pair in a.terms.windows(2) {
-            if pair[0].term == pair[1].term {
-                continue;
-            }
-            let phrase = PhraseQuery::new_with_offset_and_slop(
-                vec![
-                    (0, Term::from_field_text(f.text, &pair[0].term)),
-                    (
-                        pair[1].position - pair[0].position,
-                        Term::from_field_text(f.text, &pair[1].term),
-                    ),
-                ],
-                1,
-            );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), options.phrase_bonus)),
-            ));
-        }
+        clauses.extend(phrase_clauses(f, a, options.phrase_bonus));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// A term of the query, once however often it was typed.
+struct DistinctTerm<'a> {
+    term: &'a str,
+    /// How many times it occurs in the query.
+    count: usize,
+    /// Where it first occurs (an index into [`Analyzed::words`]).
+    first: usize,
+}
+
+/// The query's distinct terms, in the order they first occur.
+fn distinct_terms(a: &Analyzed) -> Vec<DistinctTerm<'_>> {
+    let mut distinct: Vec<DistinctTerm> = Vec::new();
+    for (i, t) in a.terms.iter().enumerate() {
+        match distinct.iter_mut().find(|d| d.term == t.term) {
+            Some(d) => d.count += 1,
+            None => distinct.push(DistinctTerm {
+                term: t.term.as_str(),
+                count: 1,
+                first: i,
+            }),
+        }
+    }
+    distinct
+}
+
+/// A typo-tolerant match of `word` (as typed) when its `term` is in no resource: one edit
+/// away for a word of five letters or more, two from nine. Shorter words have too many
+/// neighbours to guess at.
+fn typo_clause(searcher: &Searcher, f: &LangFields, term: &str, word: &str) -> Option<Clause> {
+    let known = searcher
+        .doc_freq(&Term::from_field_text(f.text, term))
+        .is_ok_and(|n| n > 0);
+    let word_len = word.chars().count();
+    if known || word_len < 5 {
+        return None;
+    }
+    let distance = if word_len >= 9 { 2 } else { 1 };
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
+    Some((
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
+    ))
+}
+
+/// Completions of the last word, the one being typed, once it has three characters.
+fn completion_clause(f: &LangFields, a: &Analyzed) -> Option<Clause> {
+    let last = a.terms.last().filter(|last| last.to - last.from >= 3)?;
+    let prefix = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text).ok()?;
+    Some((
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
+    ))
+}
+
+/// A bonus for each pair of neighbouring query words found side by side (one word may come
+/// between them).
+fn phrase_clauses(f: &LangFields, a: &Analyzed, bonus: f32) -> Vec<Clause> {
+    let mut clauses: Vec<Clause> = Vec::new();
+    for pair in a.terms.windows(2) {
+        if pair[0].term == pair[1].term {
+            continue;
+        }
+        let phrase = PhraseQuery::new_with_offset_and_slop(
+            vec![
+                (0, Term::from_field_text(f.text, &pair[0].term)),
+                (
+                    pair[1].position - pair[0].position,
+                    Term::from_field_text(f.text, &pair[1].term),
+                ),
+            ],
+            1,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), bonus)),
+        ));
+    }
+    clauses
 }
 
 /// A query ready to run, and what it was expanded with.
