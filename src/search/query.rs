@@ -313,64 +313,13 @@ pub fn search_query(
     options: Options,
 ) -> Option<Built> {
     let lang = text.lang();
-    let analyzed = &text.by_lang;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-
-    // Vocabulary concepts the query mentions, with their other terms per language.
-    let mut expanded = Vec::new();
-    let mut concept_forms: Vec<Vec<(Lang, &Vec<String>)>> = Vec::new();
-    if options.expand {
-        let terms: Vec<(Lang, Vec<String>)> = analyzed
-            .iter()
-            .map(|(l, a)| (*l, a.terms.iter().map(|t| t.term.clone()).collect()))
-            .collect();
-        for (concept, found) in vocabulary.matches(&terms).into_iter().take(MAX_CONCEPTS) {
-            let forms: Vec<(Lang, &Vec<String>)> = concept
-                .analyzed
-                .iter()
-                .flat_map(|(l, forms)| {
-                    forms
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| !found.contains(&(*l, *i)))
-                        .map(move |(_, f)| (*l, f))
-                })
-                .collect();
-            if !forms.is_empty() {
-                expanded.push(concept.id.clone());
-                concept_forms.push(forms);
-            }
-        }
-    }
-    // The best alternative of a concept counts, not their sum: a concept with many synonyms
-    // must not outweigh the user's own words.
-    let expansion =
-        |only: Option<Lang>, weight_of: &dyn Fn(Lang) -> f32| -> Vec<(Occur, Box<dyn Query>)> {
-            concept_forms
-                .iter()
-                .filter_map(|forms| {
-                    let alternatives: Vec<Box<dyn Query>> = forms
-                        .iter()
-                        .filter(|(l, _)| only.is_none_or(|o| o == *l))
-                        .map(|(l, form)| {
-                            Box::new(BoostQuery::new(
-                                form_query(fields.lang(*l), form, &options),
-                                weight_of(*l),
-                            )) as Box<dyn Query>
-                        })
-                        .collect();
-                    (!alternatives.is_empty()).then(|| {
-                        (
-                            Occur::Should,
-                            Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))
-                                as Box<dyn Query>,
-                        )
-                    })
-                })
-                .collect()
-        };
-
-    for (l, a) in analyzed {
+    let expansion = if options.expand {
+        Expansion::of(vocabulary, &text.by_lang)
+    } else {
+        Expansion::default()
+    };
+    let mut clauses: Vec<Clause> = Vec::new();
+    for (l, a) in &text.by_lang {
         let own_text = language_query(searcher, fields.lang(*l), a, &options, *l == lang);
         if *l == lang {
             clauses.extend(own_text.map(|t| (Occur::Should, t)));
@@ -384,25 +333,14 @@ pub fn search_query(
                 ));
             }
         }
-        // Resources with no version in `lang` are matched on their original text: the query
-        // read in that language, and the concepts' terms in that language, which for such a
-        // resource are the user's own words.
-        let mut own: Vec<(Occur, Box<dyn Query>)> =
-            own_text.map(|t| (Occur::Should, t)).into_iter().collect();
-        own.extend(expansion(Some(*l), &|_| 1.0));
-        if own.is_empty() {
-            continue;
-        }
-        clauses.push((
-            Occur::Should,
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(BooleanQuery::new(own))),
-                (Occur::Must, filter_term(fields.missing, lang)),
-                (Occur::Must, filter_term(fields.original, *l)),
-            ])),
-        ));
+        let fallback = Fallback {
+            lang,
+            original: *l,
+            own_text,
+        };
+        clauses.extend(fallback.clause(fields, &expansion, &options));
     }
-    clauses.extend(expansion(None, &|l| {
+    clauses.extend(expansion.clauses(fields, &options, None, |l| {
         if l == lang {
             EXPANSION_SAME_LANG
         } else {
@@ -410,11 +348,117 @@ pub fn search_query(
         }
     }));
     if clauses.is_empty() {
-        None
-    } else {
-        Some(Built {
-            query: Box::new(BooleanQuery::new(clauses)),
-            expanded,
-        })
+        return None;
+    }
+    Some(Built {
+        query: Box::new(BooleanQuery::new(clauses)),
+        expanded: expansion.ids,
+    })
+}
+
+/// The vocabulary concepts a query mentions, each with its other terms per language (the
+/// ones the query does not already hold).
+#[derive(Default)]
+struct Expansion<'v> {
+    /// Ids of the concepts, for [`Built::expanded`].
+    ids: Vec<String>,
+    /// Per concept, its other analyzed terms and their language.
+    concepts: Vec<Vec<(Lang, &'v Vec<String>)>>,
+}
+
+impl<'v> Expansion<'v> {
+    /// The first [`MAX_CONCEPTS`] concepts of `vocabulary` found in the query (read in
+    /// every language), leaving out those with no other term to add.
+    fn of(vocabulary: &'v crate::content::Vocabulary, by_lang: &[(Lang, Analyzed)]) -> Self {
+        let terms: Vec<(Lang, Vec<String>)> = by_lang
+            .iter()
+            .map(|(l, a)| (*l, a.terms.iter().map(|t| t.term.clone()).collect()))
+            .collect();
+        let mut expansion = Expansion::default();
+        for (concept, found) in vocabulary.matches(&terms).into_iter().take(MAX_CONCEPTS) {
+            let forms: Vec<(Lang, &Vec<String>)> = concept
+                .analyzed
+                .iter()
+                .flat_map(|(l, forms)| {
+                    forms
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !found.contains(&(*l, *i)))
+                        .map(move |(_, f)| (*l, f))
+                })
+                .collect();
+            if !forms.is_empty() {
+                expansion.ids.push(concept.id.clone());
+                expansion.concepts.push(forms);
+            }
+        }
+        expansion
+    }
+
+    /// One clause per concept matching any of its terms (only those in `only`, if given),
+    /// each weighted by `weight_of` its language. The best alternative of a concept counts,
+    /// not their sum: a concept with many synonyms must not outweigh the user's own words.
+    fn clauses(
+        &self,
+        fields: &Fields,
+        options: &Options,
+        only: Option<Lang>,
+        weight_of: impl Fn(Lang) -> f32,
+    ) -> Vec<Clause> {
+        self.concepts
+            .iter()
+            .filter_map(|forms| {
+                let alternatives: Vec<Box<dyn Query>> = forms
+                    .iter()
+                    .filter(|(l, _)| only.is_none_or(|o| o == *l))
+                    .map(|(l, form)| {
+                        Box::new(BoostQuery::new(
+                            form_query(fields.lang(*l), form, options),
+                            weight_of(*l),
+                        )) as Box<dyn Query>
+                    })
+                    .collect();
+                (!alternatives.is_empty()).then(|| {
+                    (
+                        Occur::Should,
+                        Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))
+                            as Box<dyn Query>,
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// How resources with no version in the requested `lang`, written in `original`, are
+/// matched: on the query read in `original` (`own_text`), and on the concepts' terms in
+/// `original`, which for such a resource are the user's own words.
+struct Fallback {
+    lang: Lang,
+    original: Lang,
+    own_text: Option<Box<dyn Query>>,
+}
+
+impl Fallback {
+    /// The clause, restricted to resources missing `lang` whose original is `original`;
+    /// `None` when nothing of the query can match in that language.
+    fn clause(self, fields: &Fields, expansion: &Expansion, options: &Options) -> Option<Clause> {
+        let mut own: Vec<Clause> = self
+            .own_text
+            .map(|t| (Occur::Should, t))
+            .into_iter()
+            .collect();
+        own.extend(expansion.clauses(fields, options, Some(self.original), |_| 1.0));
+        if own.is_empty() {
+            return None;
+        }
+        Some((
+            Occur::Should,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(BooleanQuery::new(own))),
+                (Occur::Must, filter_term(fields.missing, self.lang)),
+                (Occur::Must, filter_term(fields.original, self.original)),
+            ])),
+        ))
     }
 }
