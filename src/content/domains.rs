@@ -59,89 +59,115 @@ pub fn parse_domains(path: &str, text: &str, problems: &mut Vec<Problem>) -> Vec
     };
     let mut domains: Vec<Domain> = Vec::new();
     for d in raw {
-        let line = text
-            .lines()
-            .position(|l| l.contains(&format!("id: {}", d.id)))
-            .map(|i| i + 1);
+        let mut entry = EntryProblems {
+            path,
+            line: line_of_id(text, &d.id),
+            problems,
+        };
         if domains.iter().any(|x| x.id == d.id) {
-            problems.push(Problem::error(
-                path,
-                line,
-                format!("domain `{}` is defined twice; keep one entry", d.id),
+            entry.error(format!(
+                "domain `{}` is defined twice; keep one entry",
+                d.id
             ));
             continue;
         }
         if domains.len() == MAX_DOMAINS {
-            problems.push(Problem::error(
-                path,
-                line,
-                format!("more than {MAX_DOMAINS} domains: `{}` and the ones after it are ignored; the PROFINT model has six", d.id),
-            ));
+            entry.error(format!("more than {MAX_DOMAINS} domains: `{}` and the ones after it are ignored; the PROFINT model has six", d.id));
             break;
         }
-        if !is_id(&d.id) {
-            problems.push(Problem::error(
-                path,
-                line,
-                format!("domain id `{}` may hold only lowercase letters, digits, `-` and `_` (it is used in addresses)", d.id.escape_debug()),
-            ));
-            continue;
+        if let Some(domain) = domain(d, &mut entry) {
+            domains.push(domain);
         }
-        // The colour goes into style attributes: anything but #rgb / #rrggbb is refused, and
-        // the domain is drawn in a neutral grey until it is fixed.
-        let color = if is_hex_color(&d.color) {
-            d.color.clone()
-        } else {
-            problems.push(Problem::error(
-                path,
-                line,
-                format!(
-                    "domain `{}` has colour `{}`; write it as #rrggbb (six hexadecimal digits)",
-                    d.id,
-                    d.color.escape_debug()
-                ),
-            ));
-            NEUTRAL_COLOR.to_string()
-        };
-        let mut name = BTreeMap::new();
-        let mut description = BTreeMap::new();
-        for (target, source, what) in [
-            (&mut name, &d.name, "name"),
-            (&mut description, &d.description, "description"),
-        ] {
-            for (code, value) in source {
-                match Lang::parse(code) {
-                    Some(lang) => {
-                        target.insert(lang, value.clone());
-                    }
-                    None => problems.push(Problem::warning(
-                        path,
-                        line,
-                        format!(
-                            "domain `{}` has a {what} in unknown language `{code}`; use one of {}",
-                            d.id,
-                            known_codes()
-                        ),
-                    )),
-                }
-            }
-        }
-        if name.is_empty() {
-            problems.push(Problem::error(
-                path,
-                line,
-                format!("domain `{}` has no name; add `name: {{fr: …}}`", d.id),
-            ));
-            continue;
-        }
-        domains.push(Domain {
-            id: d.id,
-            color,
-            name,
-            description,
-        });
     }
     domains
+}
+
+/// The 1-based line of the entry `id: {id}`, to point its problems at it.
+fn line_of_id(text: &str, id: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.contains(&format!("id: {id}")))
+        .map(|i| i + 1)
+}
+
+/// Where the problems of one entry of `domains.yaml` go, located at its line.
+struct EntryProblems<'a> {
+    path: &'a str,
+    line: Option<usize>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl EntryProblems<'_> {
+    fn error(&mut self, message: String) {
+        self.problems
+            .push(Problem::error(self.path, self.line, message));
+    }
+
+    fn warning(&mut self, message: String) {
+        self.problems
+            .push(Problem::warning(self.path, self.line, message));
+    }
+}
+
+/// The domain an entry defines, or `None` (reported) when its id cannot be used in an
+/// address or it has no name in a known language.
+fn domain(d: RawDomain, entry: &mut EntryProblems) -> Option<Domain> {
+    if !is_id(&d.id) {
+        entry.error(format!("domain id `{}` may hold only lowercase letters, digits, `-` and `_` (it is used in addresses)", d.id.escape_debug()));
+        return None;
+    }
+    let color = checked_color(&d, entry);
+    let name = by_language(&d.id, &d.name, "name", entry);
+    let description = by_language(&d.id, &d.description, "description", entry);
+    if name.is_empty() {
+        entry.error(format!(
+            "domain `{}` has no name; add `name: {{fr: …}}`",
+            d.id
+        ));
+        return None;
+    }
+    Some(Domain {
+        id: d.id,
+        color,
+        name,
+        description,
+    })
+}
+
+/// The entry's colour. It goes into style attributes: anything but #rgb / #rrggbb is
+/// refused, and the domain is drawn in a neutral grey until it is fixed.
+fn checked_color(d: &RawDomain, entry: &mut EntryProblems) -> String {
+    if is_hex_color(&d.color) {
+        return d.color.clone();
+    }
+    entry.error(format!(
+        "domain `{}` has colour `{}`; write it as #rrggbb (six hexadecimal digits)",
+        d.id,
+        d.color.escape_debug()
+    ));
+    NEUTRAL_COLOR.to_string()
+}
+
+/// The texts of an entry's `what` (name or description) by language, warning of (and
+/// leaving out) those in a language the service does not know.
+fn by_language(
+    id: &str,
+    source: &BTreeMap<String, String>,
+    what: &str,
+    entry: &mut EntryProblems,
+) -> BTreeMap<Lang, String> {
+    let mut texts = BTreeMap::new();
+    for (code, value) in source {
+        match Lang::parse(code) {
+            Some(lang) => {
+                texts.insert(lang, value.clone());
+            }
+            None => entry.warning(format!(
+                "domain `{id}` has a {what} in unknown language `{code}`; use one of {}",
+                known_codes()
+            )),
+        }
+    }
+    texts
 }
 
 /// Most domains a corpus may define: facets and filters hold domain sets as 64-bit masks.

@@ -302,6 +302,9 @@ pub(super) fn group_files(
     groups
 }
 
+/// The resource made of one key's files, validated against the domains in use. `None` when
+/// the original's front matter is in error; every field is checked first, so that the author
+/// sees all of their mistakes at once rather than one per save.
 pub(super) fn build_resource(
     key: &str,
     original_lang: Lang,
@@ -311,39 +314,112 @@ pub(super) fn build_resource(
 ) -> Option<Resource> {
     let original = &group[&original_lang];
     let fm = &original.fm;
-    let rel = original.rel.as_str();
-    let mut ok = true;
-    let mut fail = |line: Option<usize>, message: String| {
-        problems.push(Problem::error(rel, line, message));
-        ok = false;
+    let mut checks = Checks {
+        file: original,
+        problems,
+        failed: false,
     };
+    let kind = resource_type(key, &mut checks);
+    check_title(&mut checks);
+    let domain = main_domain(domain_ids, &mut checks);
+    let domains = secondary_domains(domain.as_ref(), domain_ids, &mut checks);
+    let id = resource_id(key, &mut checks);
+    checks.warn_unknown_fields();
+    if checks.failed {
+        return None;
+    }
+    Some(Resource {
+        id,
+        key: key.to_string(),
+        kind: kind?,
+        domain: domain?,
+        domains,
+        recommendations: fm.recommendations.clone(),
+        related: fm.related.clone(),
+        original: original_lang,
+        country: fm.country.clone(),
+        organisation: fm.organisation.clone(),
+        updated: fm.updated.as_ref().map(yaml_scalar),
+        translations: translations(group, original_lang, problems),
+        content_hash: content_hash(group),
+    })
+}
 
+/// The original file of a resource being validated, where its problems go, and whether one
+/// of them was an error (the resource is then refused).
+struct Checks<'a> {
+    file: &'a ParsedFile,
+    problems: &'a mut Vec<Problem>,
+    failed: bool,
+}
+
+impl Checks<'_> {
+    /// Reports an error in the original file: the resource will not be published.
+    fn fail(&mut self, line: Option<usize>, message: impl Into<String>) {
+        self.problems
+            .push(Problem::error(&self.file.rel, line, message));
+        self.failed = true;
+    }
+
+    /// The line of the original's front matter that sets `key`, to point a problem at it.
+    fn line_of(&self, key: &str) -> Option<usize> {
+        front_matter::line_of_key(&self.file.yaml, key)
+    }
+
+    /// Warns of front matter fields nobody reads: most are misspelt known fields.
+    fn warn_unknown_fields(&mut self) {
+        for field in self.file.fm.unknown.keys() {
+            self.problems.push(Problem::warning(
+                &self.file.rel,
+                self.line_of(field),
+                format!("unknown front matter field `{field}`; it is ignored (check its spelling)"),
+            ));
+        }
+    }
+}
+
+/// The `type:` of the front matter, else the one its top folder implies (`cases/` holds cases).
+fn resource_type(key: &str, checks: &mut Checks) -> Option<ResourceType> {
     let folder = key.split('/').next().unwrap_or("");
-    let kind = match &fm.kind {
+    match &checks.file.fm.kind {
         Some(name) => ResourceType::parse(name).or_else(|| {
-            fail(
-                front_matter::line_of_key(&original.yaml, "type"),
+            checks.fail(
+                checks.line_of("type"),
                 format!("unknown type `{name}`; use one of recommendation, module, case, tool, practice"),
             );
             None
         }),
         None => ResourceType::from_folder(folder).or_else(|| {
-            fail(
+            checks.fail(
                 Some(1),
-                "no `type:` in the front matter and the folder does not imply one; add `type: case` (or recommendation, module, tool, practice)".into(),
+                "no `type:` in the front matter and the folder does not imply one; add `type: case` (or recommendation, module, tool, practice)",
             );
             None
         }),
-    };
-    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        fail(
+    }
+}
+
+/// A resource without a title cannot be listed: a blank title counts as none.
+fn check_title(checks: &mut Checks) {
+    if checks
+        .file
+        .fm
+        .title
+        .as_deref()
+        .is_none_or(|t| t.trim().is_empty())
+    {
+        checks.fail(
             Some(1),
-            "missing `title:` in the front matter; every resource needs a title".into(),
+            "missing `title:` in the front matter; every resource needs a title",
         );
     }
-    let domain = match fm.domain.as_deref() {
+}
+
+/// The main `domain:`, which must be one of `domains.yaml`: filters and facets rely on it.
+fn main_domain(domain_ids: &BTreeSet<&str>, checks: &mut Checks) -> Option<String> {
+    match checks.file.fm.domain.as_deref() {
         None => {
-            fail(
+            checks.fail(
                 Some(1),
                 format!(
                     "missing `domain:` in the front matter; use one of: {}",
@@ -353,8 +429,8 @@ pub(super) fn build_resource(
             None
         }
         Some(d) if !domain_ids.contains(d) => {
-            fail(
-                front_matter::line_of_key(&original.yaml, "domain"),
+            checks.fail(
+                checks.line_of("domain"),
                 format!(
                     "unknown domain `{d}`; use one of: {} (or add it to domains.yaml)",
                     list(domain_ids)
@@ -363,33 +439,44 @@ pub(super) fn build_resource(
             None
         }
         Some(d) => Some(d.to_string()),
-    };
-    let mut domains = Vec::new();
-    for d in &fm.domains {
-        if domain_ids.contains(d.as_str()) {
-            if Some(d) != domain.as_ref() && !domains.contains(d) {
-                domains.push(d.clone());
-            }
-        } else {
-            fail(
-                front_matter::line_of_key(&original.yaml, "domains"),
+    }
+}
+
+/// The secondary `domains:`, each known, listed once, and never the main domain again (it
+/// would count twice in the facets).
+fn secondary_domains(
+    main: Option<&String>,
+    domain_ids: &BTreeSet<&str>,
+    checks: &mut Checks,
+) -> Vec<String> {
+    let mut domains: Vec<String> = Vec::new();
+    for d in &checks.file.fm.domains {
+        if !domain_ids.contains(d.as_str()) {
+            checks.fail(
+                checks.line_of("domains"),
                 format!(
                     "unknown secondary domain `{d}`; use one of: {}",
                     list(domain_ids)
                 ),
             );
+        } else if Some(d) != main && !domains.contains(d) {
+            domains.push(d.clone());
         }
     }
+    domains
+}
+
+/// The `id:` of the front matter, else the key; refused when it cannot stand in a page
+/// address, with the fix that applies to where it came from.
+fn resource_id(key: &str, checks: &mut Checks) -> String {
+    let fm = &checks.file.fm;
     let id = fm.id.clone().unwrap_or_else(|| key.to_string());
     if let Some(why) = super::invalid_id(&id) {
         let (line, fix) = match fm.id {
-            Some(_) => (
-                front_matter::line_of_key(&original.yaml, "id"),
-                "change `id:`",
-            ),
+            Some(_) => (checks.line_of("id"), "change `id:`"),
             None => (Some(1), "rename the file, or set `id:` in the front matter"),
         };
-        fail(
+        checks.fail(
             line,
             format!(
                 "the id `{}` cannot be used in a page address: {why}; {fix}",
@@ -397,17 +484,18 @@ pub(super) fn build_resource(
             ),
         );
     }
-    for field in fm.unknown.keys() {
-        problems.push(Problem::warning(
-            rel,
-            front_matter::line_of_key(&original.yaml, field),
-            format!("unknown front matter field `{field}`; it is ignored (check its spelling)"),
-        ));
-    }
-    if !ok {
-        return None;
-    }
+    id
+}
 
+/// The language versions that can be published: those with a title. A translation without
+/// one is reported (the original's own missing title already was). Audience and duration
+/// default to the original's.
+fn translations(
+    group: &BTreeMap<Lang, ParsedFile>,
+    original_lang: Lang,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<Lang, Translation> {
+    let original = &group[&original_lang].fm;
     let mut translations = BTreeMap::new();
     for (lang, file) in group {
         let Some(title) = file.fm.title.clone().filter(|t| !t.trim().is_empty()) else {
@@ -426,33 +514,33 @@ pub(super) fn build_resource(
                 title,
                 summary: file.fm.summary.clone().unwrap_or_default(),
                 tags: file.fm.tags.clone(),
-                audience: file.fm.audience.clone().or_else(|| fm.audience.clone()),
-                duration: file.fm.duration.clone().or_else(|| fm.duration.clone()),
+                audience: file
+                    .fm
+                    .audience
+                    .clone()
+                    .or_else(|| original.audience.clone()),
+                duration: file
+                    .fm
+                    .duration
+                    .clone()
+                    .or_else(|| original.duration.clone()),
                 markdown: file.body.clone(),
                 path: file.rel.clone(),
             },
         );
     }
+    translations
+}
+
+/// A hash of the names and bytes of all of a resource's files: an unchanged resource is
+/// never reindexed, and a renamed or added file is a change.
+fn content_hash(group: &BTreeMap<Lang, ParsedFile>) -> String {
     let mut hasher = blake3::Hasher::new();
     for file in group.values() {
         hasher.update(file.rel.as_bytes());
         hasher.update(file.hash.as_bytes());
     }
-    Some(Resource {
-        id,
-        key: key.to_string(),
-        kind: kind?,
-        domain: domain?,
-        domains,
-        recommendations: fm.recommendations.clone(),
-        related: fm.related.clone(),
-        original: original_lang,
-        country: fm.country.clone(),
-        organisation: fm.organisation.clone(),
-        updated: fm.updated.as_ref().map(yaml_scalar),
-        translations,
-        content_hash: hasher.finalize().to_hex()[..32].to_string(),
-    })
+    hasher.finalize().to_hex()[..32].to_string()
 }
 
 fn yaml_scalar(v: &serde_yaml_ng::Value) -> String {

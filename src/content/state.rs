@@ -9,6 +9,7 @@ use super::load::{
     ParsedFile,
 };
 use super::{Corpus, LoadOptions, Problem, Resource, ResourceType};
+use crate::lang::Lang;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,22 @@ struct Entry {
     recommendations_line: Option<usize>,
     related_line: Option<usize>,
     hash: String,
+}
+
+impl Entry {
+    /// What other resources' validation needs of `resource`, whose original file is `original`.
+    fn of(resource: &Resource, original: &ParsedFile) -> Entry {
+        Entry {
+            id: resource.id.clone(),
+            kind: resource.kind,
+            path: original.rel.clone(),
+            recommendations: resource.recommendations.clone(),
+            related: resource.related.clone(),
+            recommendations_line: front_matter::line_of_key(&original.yaml, "recommendations"),
+            related_line: front_matter::line_of_key(&original.yaml, "related"),
+            hash: resource.content_hash.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -273,20 +290,15 @@ impl CorpusState {
         (files, errors)
     }
 
-    /// Validates one resource from its files and records the result.
+    /// Validates one resource from its files and records the result, replacing what was
+    /// known of it. A key with no file left is forgotten.
     fn evaluate(
         &mut self,
         key: &str,
         files: Vec<ParsedFile>,
         errors: Vec<Problem>,
     ) -> Option<Resource> {
-        if let Some(old) = self.groups.remove(key) {
-            if let Some(entry) = old.entry {
-                if self.owners.get(&entry.id).map(String::as_str) == Some(key) {
-                    self.owners.remove(&entry.id);
-                }
-            }
-        }
+        self.forget(key);
         let mut group = Group {
             files: files.len() + errors.len(),
             failed: !errors.is_empty(),
@@ -296,71 +308,108 @@ impl CorpusState {
         if group.files == 0 {
             return None;
         }
+        let resource = self.build(key, files, &mut group);
+        self.groups.insert(key.to_string(), group);
+        resource
+    }
+
+    /// Drops what was recorded of `key`, and the id it held: evaluating it again may give
+    /// it another id, or none.
+    fn forget(&mut self, key: &str) {
+        let Some(entry) = self.groups.remove(key).and_then(|old| old.entry) else {
+            return;
+        };
+        if self.owners.get(&entry.id).map(String::as_str) == Some(key) {
+            self.owners.remove(&entry.id);
+        }
+    }
+
+    /// The resource `key`'s files make, if it is to be published (not a draft, valid, and
+    /// holding its id), with its problems and failure recorded in `group`.
+    fn build(&mut self, key: &str, files: Vec<ParsedFile>, group: &mut Group) -> Option<Resource> {
         let before = group.problems.len();
         let grouped = group_files(files, &mut group.problems);
         if group.problems.len() > before {
             group.failed = true;
         }
-        let mut resource = None;
-        if let Some(files) = grouped.get(key) {
-            let default = self.site.default_lang;
-            let original_lang = if files.contains_key(&default) {
-                default
-            } else {
-                *files.keys().next().expect("groups are never empty")
-            };
-            let original = &files[&original_lang];
-            if !original.fm.draft {
-                let domain_ids: BTreeSet<&str> =
-                    self.domains.iter().map(|d| d.id.as_str()).collect();
-                let before = group.problems.len();
-                let built =
-                    build_resource(key, original_lang, files, &domain_ids, &mut group.problems);
-                if group.problems[before..].iter().any(Problem::is_error) {
-                    group.failed = true;
-                }
-                if let Some(r) = built {
-                    if r.translations.len() < files.len() {
-                        group.failed = true;
-                    }
-                    match self.owners.get(&r.id) {
-                        Some(owner) if owner != key => {
-                            let owner_path = self
-                                .groups
-                                .get(owner)
-                                .and_then(|g| g.entry.as_ref())
-                                .map_or(owner.clone(), |e| e.path.clone());
-                            group.problems.push(Problem::error(
-                                &original.rel,
-                                front_matter::line_of_key(&original.yaml, "id"),
-                                format!("id `{}` is already used by `{owner_path}`; ids must be unique, change one of them", r.id),
-                            ));
-                            group.failed = true;
-                            group.blocked_id = Some(r.id.clone());
-                        }
-                        _ => {
-                            self.owners.insert(r.id.clone(), key.to_string());
-                            group.entry = Some(Entry {
-                                id: r.id.clone(),
-                                kind: r.kind,
-                                path: original.rel.clone(),
-                                recommendations: r.recommendations.clone(),
-                                related: r.related.clone(),
-                                recommendations_line: front_matter::line_of_key(
-                                    &original.yaml,
-                                    "recommendations",
-                                ),
-                                related_line: front_matter::line_of_key(&original.yaml, "related"),
-                                hash: r.content_hash.clone(),
-                            });
-                            resource = Some(r);
-                        }
-                    }
-                }
-            }
+        let files = grouped.get(key)?;
+        let original_lang = self.original_lang(files);
+        let original = &files[&original_lang];
+        if original.fm.draft {
+            return None;
         }
-        self.groups.insert(key.to_string(), group);
-        resource
+        let resource = self.validate(key, original_lang, files, group)?;
+        self.claim_id(resource, original, key, group)
+    }
+
+    /// The language a resource was written in: the site's default language when there is a
+    /// file in it, else the first language it has.
+    fn original_lang(&self, files: &BTreeMap<Lang, ParsedFile>) -> Lang {
+        let default = self.site.default_lang;
+        if files.contains_key(&default) {
+            default
+        } else {
+            *files.keys().next().expect("groups are never empty")
+        }
+    }
+
+    /// [`build_resource`] against the domains in use. An error, or a translation left out,
+    /// marks the group failed: the index keeps the last good version of the resource.
+    fn validate(
+        &self,
+        key: &str,
+        original_lang: Lang,
+        files: &BTreeMap<Lang, ParsedFile>,
+        group: &mut Group,
+    ) -> Option<Resource> {
+        let domain_ids: BTreeSet<&str> = self.domains.iter().map(|d| d.id.as_str()).collect();
+        let before = group.problems.len();
+        let built = build_resource(key, original_lang, files, &domain_ids, &mut group.problems);
+        if group.problems[before..].iter().any(Problem::is_error) {
+            group.failed = true;
+        }
+        let resource = built?;
+        if resource.translations.len() < files.len() {
+            group.failed = true;
+        }
+        Some(resource)
+    }
+
+    /// Gives `resource` its id, unless another resource holds it: the holder keeps it, and
+    /// this one is refused (and blocked on that id) until one of them changes.
+    fn claim_id(
+        &mut self,
+        resource: Resource,
+        original: &ParsedFile,
+        key: &str,
+        group: &mut Group,
+    ) -> Option<Resource> {
+        if let Some(owner) = self.owners.get(&resource.id).filter(|o| *o != key) {
+            group.problems.push(Problem::error(
+                &original.rel,
+                front_matter::line_of_key(&original.yaml, "id"),
+                format!(
+                    "id `{}` is already used by `{}`; ids must be unique, change one of them",
+                    resource.id,
+                    self.path_of(owner)
+                ),
+            ));
+            group.failed = true;
+            group.blocked_id = Some(resource.id);
+            return None;
+        }
+        self.owners.insert(resource.id.clone(), key.to_string());
+        group.entry = Some(Entry::of(&resource, original));
+        Some(resource)
+    }
+
+    /// The original file of the resource `key`, to name it in a problem; the key itself
+    /// when it has no valid version.
+    fn path_of(&self, key: &str) -> String {
+        self.groups
+            .get(key)
+            .and_then(|g| g.entry.as_ref())
+            .map_or(key.to_string(), |e| e.path.clone())
     }
 
     /// Re-reads the files behind `paths` (created, changed, deleted or renamed files and

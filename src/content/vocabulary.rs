@@ -6,7 +6,7 @@ use super::Problem;
 use crate::analysis;
 use crate::lang::{known_codes, Lang};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One concept: its terms per language, each also kept analyzed (as that language's
 /// analyzer sees it) so that matching and expansion work on terms, not on spelling.
@@ -41,27 +41,10 @@ pub const MAX_TERMS: usize = 32;
 impl Vocabulary {
     /// Parses the file; problems are collected, good groups kept.
     pub fn parse(text: &str, problems: &mut Vec<Problem>) -> Vocabulary {
-        let raw: Vec<RawConcept> = match super::yaml::parse::<Option<Vec<RawConcept>>>(text) {
-            Ok(raw) => raw.unwrap_or_default(),
-            Err(err) => {
-                problems.push(Problem::error(
-                    PATH,
-                    err.line,
-                    format!("invalid vocabulary: {}; it must be a list of {{id, note?, terms: {{fr: [..], en: [..], it: [..], sv: [..]}}}}", err.message),
-                ));
-                return Vocabulary::default();
-            }
+        let Some(raw) = read_groups(text, problems) else {
+            return Vocabulary::default();
         };
-        // One pass for every group's line: looking each up in the text made a 20 000-group
-        // file take half a minute.
-        let mut lines: HashMap<&str, usize> = HashMap::new();
-        for (i, l) in text.lines().enumerate() {
-            if let Some(id) = l.trim_start().trim_start_matches("- ").strip_prefix("id:") {
-                lines
-                    .entry(id.trim().trim_matches(['"', '\'']))
-                    .or_insert(i + 1);
-            }
-        }
+        let lines = id_lines(text);
         if raw.len() > MAX_GROUPS {
             problems.push(Problem::warning(
                 PATH,
@@ -69,73 +52,17 @@ impl Vocabulary {
                 format!("the vocabulary has {} groups; only the first {MAX_GROUPS} are used (split it, or keep only the terms that matter)", raw.len()),
             ));
         }
-        let mut concepts: Vec<Concept> = Vec::new();
-        let mut ids: std::collections::HashSet<String> = Default::default();
-        let mut seen_terms: HashMap<(Lang, Vec<String>), String> = HashMap::new();
-        for c in raw.into_iter().take(MAX_GROUPS) {
-            let _ = c.note;
-            let line = lines.get(c.id.as_str()).copied();
-            if !ids.insert(c.id.clone()) {
-                problems.push(Problem::error(
-                    PATH,
-                    line,
-                    format!("concept `{}` is defined twice; merge the two groups", c.id),
-                ));
-                continue;
-            }
-            let mut terms = BTreeMap::new();
-            let mut analyzed = BTreeMap::new();
-            for (code, list) in c.terms {
-                let Some(lang) = Lang::parse(&code) else {
-                    problems.push(Problem::warning(
-                        PATH,
-                        line,
-                        format!(
-                            "concept `{}` has terms in unknown language `{code}`; use one of {}",
-                            c.id,
-                            known_codes()
-                        ),
-                    ));
-                    continue;
-                };
-                let mut kept = Vec::new();
-                let mut forms = Vec::new();
-                if list.len() > MAX_TERMS {
-                    problems.push(Problem::warning(PATH, line, format!("concept `{}` has {} {lang} terms; only the first {MAX_TERMS} are used (a group is a handful of synonyms; each term widens every query that matches it)", c.id, list.len())));
-                }
-                for term in list.into_iter().take(MAX_TERMS) {
-                    let form = analysis::terms(lang, &term);
-                    if form.is_empty() {
-                        problems.push(Problem::warning(PATH, line, format!("term `{term}` of `{}` is only stop words in {lang} and can never match; remove it", c.id)));
-                        continue;
-                    }
-                    if let Some(other) = seen_terms.insert((lang, form.clone()), c.id.clone()) {
-                        if other != c.id {
-                            problems.push(Problem::warning(PATH, line, format!("term `{term}` ({lang}) is in both `{other}` and `{}`; keep it in one group", c.id)));
-                        }
-                    }
-                    kept.push(term);
-                    forms.push(form);
-                }
-                if !kept.is_empty() {
-                    terms.insert(lang, kept);
-                    analyzed.insert(lang, forms);
-                }
-            }
-            if analyzed.values().map(Vec::len).sum::<usize>() < 2 {
-                problems.push(Problem::error(
-                    PATH,
-                    line,
-                    format!("concept `{}` needs at least two terms to be useful", c.id),
-                ));
-                continue;
-            }
-            concepts.push(Concept {
-                id: c.id,
-                terms,
-                analyzed,
-            });
-        }
+        let mut checks = GroupChecks {
+            lines,
+            ids: HashSet::new(),
+            seen_terms: HashMap::new(),
+            problems,
+        };
+        let concepts = raw
+            .into_iter()
+            .take(MAX_GROUPS)
+            .filter_map(|c| checks.concept(c))
+            .collect();
         Vocabulary { concepts }
     }
 
@@ -161,6 +88,128 @@ impl Vocabulary {
             }
         }
         out
+    }
+}
+
+/// The groups of the file, or `None` (reported) when it is not a list of groups.
+fn read_groups(text: &str, problems: &mut Vec<Problem>) -> Option<Vec<RawConcept>> {
+    match super::yaml::parse::<Option<Vec<RawConcept>>>(text) {
+        Ok(raw) => Some(raw.unwrap_or_default()),
+        Err(err) => {
+            problems.push(Problem::error(
+                PATH,
+                err.line,
+                format!("invalid vocabulary: {}; it must be a list of {{id, note?, terms: {{fr: [..], en: [..], it: [..], sv: [..]}}}}", err.message),
+            ));
+            None
+        }
+    }
+}
+
+/// The line of each group's `id:`, to point problems at the group. One pass over the text:
+/// looking each id up in it made a 20 000-group file take half a minute.
+fn id_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        if let Some(id) = l.trim_start().trim_start_matches("- ").strip_prefix("id:") {
+            lines
+                .entry(id.trim().trim_matches(['"', '\'']))
+                .or_insert(i + 1);
+        }
+    }
+    lines
+}
+
+/// What checking a group needs to know of the groups before it: ids taken and terms
+/// already placed, so that duplicates are reported where they are repeated.
+struct GroupChecks<'a> {
+    lines: HashMap<&'a str, usize>,
+    ids: HashSet<String>,
+    /// Each analyzed term and the group it was first seen in.
+    seen_terms: HashMap<(Lang, Vec<String>), String>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl GroupChecks<'_> {
+    /// The concept a group defines, or `None` (reported) when its id is taken or fewer than
+    /// two of its terms can match: a group of one term expands nothing.
+    fn concept(&mut self, c: RawConcept) -> Option<Concept> {
+        let _ = c.note;
+        let line = self.lines.get(c.id.as_str()).copied();
+        if !self.ids.insert(c.id.clone()) {
+            self.problems.push(Problem::error(
+                PATH,
+                line,
+                format!("concept `{}` is defined twice; merge the two groups", c.id),
+            ));
+            return None;
+        }
+        let mut terms = BTreeMap::new();
+        let mut analyzed = BTreeMap::new();
+        for (code, list) in c.terms {
+            let Some(lang) = Lang::parse(&code) else {
+                self.problems.push(Problem::warning(
+                    PATH,
+                    line,
+                    format!(
+                        "concept `{}` has terms in unknown language `{code}`; use one of {}",
+                        c.id,
+                        known_codes()
+                    ),
+                ));
+                continue;
+            };
+            let (kept, forms) = self.language_terms(&c.id, line, lang, list);
+            if !kept.is_empty() {
+                terms.insert(lang, kept);
+                analyzed.insert(lang, forms);
+            }
+        }
+        if analyzed.values().map(Vec::len).sum::<usize>() < 2 {
+            self.problems.push(Problem::error(
+                PATH,
+                line,
+                format!("concept `{}` needs at least two terms to be useful", c.id),
+            ));
+            return None;
+        }
+        Some(Concept {
+            id: c.id,
+            terms,
+            analyzed,
+        })
+    }
+
+    /// The terms of group `id` in `lang` that can match, with their analyzed forms: at most
+    /// [`MAX_TERMS`], none that is only stop words. A term also in another group is kept, with
+    /// a warning: the two groups then expand each other's queries.
+    fn language_terms(
+        &mut self,
+        id: &str,
+        line: Option<usize>,
+        lang: Lang,
+        list: Vec<String>,
+    ) -> (Vec<String>, Vec<Vec<String>>) {
+        if list.len() > MAX_TERMS {
+            self.problems.push(Problem::warning(PATH, line, format!("concept `{id}` has {} {lang} terms; only the first {MAX_TERMS} are used (a group is a handful of synonyms; each term widens every query that matches it)", list.len())));
+        }
+        let mut kept = Vec::new();
+        let mut forms = Vec::new();
+        for term in list.into_iter().take(MAX_TERMS) {
+            let form = analysis::terms(lang, &term);
+            if form.is_empty() {
+                self.problems.push(Problem::warning(PATH, line, format!("term `{term}` of `{id}` is only stop words in {lang} and can never match; remove it")));
+                continue;
+            }
+            if let Some(other) = self.seen_terms.insert((lang, form.clone()), id.to_string()) {
+                if other != id {
+                    self.problems.push(Problem::warning(PATH, line, format!("term `{term}` ({lang}) is in both `{other}` and `{id}`; keep it in one group")));
+                }
+            }
+            kept.push(term);
+            forms.push(form);
+        }
+        (kept, forms)
     }
 }
 

@@ -79,8 +79,24 @@ pub async fn render(State(state): State<AppState>) -> Response {
     super::pages::off_workers(move || text(&state, &state.metrics)).await
 }
 
+/// The whole `/metrics` page: requests, search latency, then the index and corpus figures.
 fn text(state: &AppState, metrics: &Metrics) -> Response {
     let mut out = String::new();
+    write_requests(&mut out, metrics);
+    write_search_latency(&mut out, metrics);
+    write_figures(&mut out, &figures(state));
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}
+
+/// The request counter, one line per route and status.
+fn write_requests(out: &mut String, metrics: &Metrics) {
     out.push_str("# HELP profint_http_requests_total HTTP requests by route and status.\n# TYPE profint_http_requests_total counter\n");
     for ((route, status), n) in metrics.requests.lock().expect("metrics lock").iter() {
         let _ = writeln!(
@@ -89,6 +105,10 @@ fn text(state: &AppState, metrics: &Metrics) -> Response {
             route.replace('"', "")
         );
     }
+}
+
+/// The search latency histogram: cumulative buckets, then the sum and count.
+fn write_search_latency(out: &mut String, metrics: &Metrics) {
     out.push_str("# HELP profint_search_duration_seconds Time to answer a search.\n# TYPE profint_search_duration_seconds histogram\n");
     for (i, bound) in BUCKETS.iter().enumerate() {
         let _ = writeln!(
@@ -108,11 +128,18 @@ fn text(state: &AppState, metrics: &Metrics) -> Response {
         metrics.search_sum_micros.load(Ordering::Relaxed) as f64 / 1e6
     );
     let _ = writeln!(out, "profint_search_duration_seconds_count {count}");
+}
+
+/// One figure of the index, the corpus or the watcher: name, help text, value.
+type Figure = (&'static str, &'static str, f64);
+
+/// The index, corpus and watcher figures, as they are now.
+fn figures(state: &AppState) -> [Figure; 10] {
     let meta = state.meta();
     let errors = meta.errors();
     let size = crate::index::dir_size(&state.settings.index);
     let health = state.health();
-    let gauges = [
+    [
         (
             "profint_index_write_failing",
             "1 while a failed index write is being retried, else 0.",
@@ -159,8 +186,12 @@ fn text(state: &AppState, metrics: &Metrics) -> Response {
             "Changed paths received from the watcher.",
             state.watch.events.load(Ordering::Relaxed) as f64,
         ),
-    ];
-    for (name, help, value) in gauges {
+    ]
+}
+
+/// Each figure with its help and type: a `_total` is a counter, anything else a gauge.
+fn write_figures(out: &mut String, figures: &[Figure]) {
+    for (name, help, value) in figures {
         let kind = if name.ends_with("_total") {
             "counter"
         } else {
@@ -171,12 +202,4 @@ fn text(state: &AppState, metrics: &Metrics) -> Response {
             "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
         );
     }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        out,
-    )
-        .into_response()
 }

@@ -137,6 +137,9 @@ fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn 
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
+
 /// The relevance query of one language's fields: BM25 over the language's text, a bonus for
 /// words of the title and for query words found side by side, typo tolerance for words no
 /// resource contains, and completion of the word being typed. `primary` is the requested
@@ -152,74 +155,112 @@ pub fn language_query(
     if a.terms.is_empty() {
         return None;
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-    for (i, t) in a.terms.iter().enumerate() {
-        match counts.iter_mut().find(|c| c.0 == t.term) {
-            Some(c) => c.1 += 1,
-            None => counts.push((t.term.as_str(), 1, i)),
-        }
-    }
+    let mut clauses: Vec<Clause> = Vec::new();
     // Each typo-tolerant term walks the term dictionary: bound the work a long query can ask.
     let mut fuzzy_budget = 4;
-    for (term, count, first) in counts {
-        let w = repeat_weight(count);
-        clauses.push((Occur::Should, term_query(f.text, term, w)));
+    for term in distinct_terms(a) {
+        let w = repeat_weight(term.count);
+        clauses.push((Occur::Should, term_query(f.text, term.term, w)));
         if options.title_bonus > 0.0 {
             clauses.push((
                 Occur::Should,
-                term_query(f.title, term, w * options.title_bonus),
+                term_query(f.title, term.term, w * options.title_bonus),
             ));
         }
-        let known = searcher
-            .doc_freq(&Term::from_field_text(f.text, term))
-            .is_ok_and(|n| n > 0);
-        let word = &a.words[first];
-        let word_len = word.chars().count();
-        if !known && word_len >= 5 && fuzzy_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
-            fuzzy_budget -= 1;
-            let distance = if word_len >= 9 { 2 } else { 1 };
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
-            ));
+        if fuzzy_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
+            if let Some(typo) = typo_clause(searcher, f, term.term, &a.words[term.first]) {
+                fuzzy_budget -= 1;
+                clauses.push(typo);
+            }
         }
     }
     if a.open_last && primary {
-        if let Some(last) = a.terms.last() {
-            if last.to - last.from >= 3 {
-                if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text) {
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
-                    ));
-                }
-            }
-        }
+        clauses.extend(completion_clause(f, a));
     }
     if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
-        for pair in a.terms.windows(2) {
-            if pair[0].term == pair[1].term {
-                continue;
-            }
-            let phrase = PhraseQuery::new_with_offset_and_slop(
-                vec![
-                    (0, Term::from_field_text(f.text, &pair[0].term)),
-                    (
-                        pair[1].position - pair[0].position,
-                        Term::from_field_text(f.text, &pair[1].term),
-                    ),
-                ],
-                1,
-            );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), options.phrase_bonus)),
-            ));
-        }
+        clauses.extend(phrase_clauses(f, a, options.phrase_bonus));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// A term of the query, once however often it was typed.
+struct DistinctTerm<'a> {
+    term: &'a str,
+    /// How many times it occurs in the query.
+    count: usize,
+    /// Where it first occurs (an index into [`Analyzed::words`]).
+    first: usize,
+}
+
+/// The query's distinct terms, in the order they first occur.
+fn distinct_terms(a: &Analyzed) -> Vec<DistinctTerm<'_>> {
+    let mut distinct: Vec<DistinctTerm> = Vec::new();
+    for (i, t) in a.terms.iter().enumerate() {
+        match distinct.iter_mut().find(|d| d.term == t.term) {
+            Some(d) => d.count += 1,
+            None => distinct.push(DistinctTerm {
+                term: t.term.as_str(),
+                count: 1,
+                first: i,
+            }),
+        }
+    }
+    distinct
+}
+
+/// A typo-tolerant match of `word` (as typed) when its `term` is in no resource: one edit
+/// away for a word of five letters or more, two from nine. Shorter words have too many
+/// neighbours to guess at.
+fn typo_clause(searcher: &Searcher, f: &LangFields, term: &str, word: &str) -> Option<Clause> {
+    let known = searcher
+        .doc_freq(&Term::from_field_text(f.text, term))
+        .is_ok_and(|n| n > 0);
+    let word_len = word.chars().count();
+    if known || word_len < 5 {
+        return None;
+    }
+    let distance = if word_len >= 9 { 2 } else { 1 };
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
+    Some((
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
+    ))
+}
+
+/// Completions of the last word, the one being typed, once it has three characters.
+fn completion_clause(f: &LangFields, a: &Analyzed) -> Option<Clause> {
+    let last = a.terms.last().filter(|last| last.to - last.from >= 3)?;
+    let prefix = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text).ok()?;
+    Some((
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
+    ))
+}
+
+/// A bonus for each pair of neighbouring query words found side by side (one word may come
+/// between them).
+fn phrase_clauses(f: &LangFields, a: &Analyzed, bonus: f32) -> Vec<Clause> {
+    let mut clauses: Vec<Clause> = Vec::new();
+    for pair in a.terms.windows(2) {
+        if pair[0].term == pair[1].term {
+            continue;
+        }
+        let phrase = PhraseQuery::new_with_offset_and_slop(
+            vec![
+                (0, Term::from_field_text(f.text, &pair[0].term)),
+                (
+                    pair[1].position - pair[0].position,
+                    Term::from_field_text(f.text, &pair[1].term),
+                ),
+            ],
+            1,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), bonus)),
+        ));
+    }
+    clauses
 }
 
 /// A query ready to run, and what it was expanded with.
@@ -272,64 +313,13 @@ pub fn search_query(
     options: Options,
 ) -> Option<Built> {
     let lang = text.lang();
-    let analyzed = &text.by_lang;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-
-    // Vocabulary concepts the query mentions, with their other terms per language.
-    let mut expanded = Vec::new();
-    let mut concept_forms: Vec<Vec<(Lang, &Vec<String>)>> = Vec::new();
-    if options.expand {
-        let terms: Vec<(Lang, Vec<String>)> = analyzed
-            .iter()
-            .map(|(l, a)| (*l, a.terms.iter().map(|t| t.term.clone()).collect()))
-            .collect();
-        for (concept, found) in vocabulary.matches(&terms).into_iter().take(MAX_CONCEPTS) {
-            let forms: Vec<(Lang, &Vec<String>)> = concept
-                .analyzed
-                .iter()
-                .flat_map(|(l, forms)| {
-                    forms
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| !found.contains(&(*l, *i)))
-                        .map(move |(_, f)| (*l, f))
-                })
-                .collect();
-            if !forms.is_empty() {
-                expanded.push(concept.id.clone());
-                concept_forms.push(forms);
-            }
-        }
-    }
-    // The best alternative of a concept counts, not their sum: a concept with many synonyms
-    // must not outweigh the user's own words.
-    let expansion =
-        |only: Option<Lang>, weight_of: &dyn Fn(Lang) -> f32| -> Vec<(Occur, Box<dyn Query>)> {
-            concept_forms
-                .iter()
-                .filter_map(|forms| {
-                    let alternatives: Vec<Box<dyn Query>> = forms
-                        .iter()
-                        .filter(|(l, _)| only.is_none_or(|o| o == *l))
-                        .map(|(l, form)| {
-                            Box::new(BoostQuery::new(
-                                form_query(fields.lang(*l), form, &options),
-                                weight_of(*l),
-                            )) as Box<dyn Query>
-                        })
-                        .collect();
-                    (!alternatives.is_empty()).then(|| {
-                        (
-                            Occur::Should,
-                            Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))
-                                as Box<dyn Query>,
-                        )
-                    })
-                })
-                .collect()
-        };
-
-    for (l, a) in analyzed {
+    let expansion = if options.expand {
+        Expansion::of(vocabulary, &text.by_lang)
+    } else {
+        Expansion::default()
+    };
+    let mut clauses: Vec<Clause> = Vec::new();
+    for (l, a) in &text.by_lang {
         let own_text = language_query(searcher, fields.lang(*l), a, &options, *l == lang);
         if *l == lang {
             clauses.extend(own_text.map(|t| (Occur::Should, t)));
@@ -343,25 +333,14 @@ pub fn search_query(
                 ));
             }
         }
-        // Resources with no version in `lang` are matched on their original text: the query
-        // read in that language, and the concepts' terms in that language, which for such a
-        // resource are the user's own words.
-        let mut own: Vec<(Occur, Box<dyn Query>)> =
-            own_text.map(|t| (Occur::Should, t)).into_iter().collect();
-        own.extend(expansion(Some(*l), &|_| 1.0));
-        if own.is_empty() {
-            continue;
-        }
-        clauses.push((
-            Occur::Should,
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(BooleanQuery::new(own))),
-                (Occur::Must, filter_term(fields.missing, lang)),
-                (Occur::Must, filter_term(fields.original, *l)),
-            ])),
-        ));
+        let fallback = Fallback {
+            lang,
+            original: *l,
+            own_text,
+        };
+        clauses.extend(fallback.clause(fields, &expansion, &options));
     }
-    clauses.extend(expansion(None, &|l| {
+    clauses.extend(expansion.clauses(fields, &options, None, |l| {
         if l == lang {
             EXPANSION_SAME_LANG
         } else {
@@ -369,11 +348,117 @@ pub fn search_query(
         }
     }));
     if clauses.is_empty() {
-        None
-    } else {
-        Some(Built {
-            query: Box::new(BooleanQuery::new(clauses)),
-            expanded,
-        })
+        return None;
+    }
+    Some(Built {
+        query: Box::new(BooleanQuery::new(clauses)),
+        expanded: expansion.ids,
+    })
+}
+
+/// The vocabulary concepts a query mentions, each with its other terms per language (the
+/// ones the query does not already hold).
+#[derive(Default)]
+struct Expansion<'v> {
+    /// Ids of the concepts, for [`Built::expanded`].
+    ids: Vec<String>,
+    /// Per concept, its other analyzed terms and their language.
+    concepts: Vec<Vec<(Lang, &'v Vec<String>)>>,
+}
+
+impl<'v> Expansion<'v> {
+    /// The first [`MAX_CONCEPTS`] concepts of `vocabulary` found in the query (read in
+    /// every language), leaving out those with no other term to add.
+    fn of(vocabulary: &'v crate::content::Vocabulary, by_lang: &[(Lang, Analyzed)]) -> Self {
+        let terms: Vec<(Lang, Vec<String>)> = by_lang
+            .iter()
+            .map(|(l, a)| (*l, a.terms.iter().map(|t| t.term.clone()).collect()))
+            .collect();
+        let mut expansion = Expansion::default();
+        for (concept, found) in vocabulary.matches(&terms).into_iter().take(MAX_CONCEPTS) {
+            let forms: Vec<(Lang, &Vec<String>)> = concept
+                .analyzed
+                .iter()
+                .flat_map(|(l, forms)| {
+                    forms
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !found.contains(&(*l, *i)))
+                        .map(move |(_, f)| (*l, f))
+                })
+                .collect();
+            if !forms.is_empty() {
+                expansion.ids.push(concept.id.clone());
+                expansion.concepts.push(forms);
+            }
+        }
+        expansion
+    }
+
+    /// One clause per concept matching any of its terms (only those in `only`, if given),
+    /// each weighted by `weight_of` its language. The best alternative of a concept counts,
+    /// not their sum: a concept with many synonyms must not outweigh the user's own words.
+    fn clauses(
+        &self,
+        fields: &Fields,
+        options: &Options,
+        only: Option<Lang>,
+        weight_of: impl Fn(Lang) -> f32,
+    ) -> Vec<Clause> {
+        self.concepts
+            .iter()
+            .filter_map(|forms| {
+                let alternatives: Vec<Box<dyn Query>> = forms
+                    .iter()
+                    .filter(|(l, _)| only.is_none_or(|o| o == *l))
+                    .map(|(l, form)| {
+                        Box::new(BoostQuery::new(
+                            form_query(fields.lang(*l), form, options),
+                            weight_of(*l),
+                        )) as Box<dyn Query>
+                    })
+                    .collect();
+                (!alternatives.is_empty()).then(|| {
+                    (
+                        Occur::Should,
+                        Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))
+                            as Box<dyn Query>,
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// How resources with no version in the requested `lang`, written in `original`, are
+/// matched: on the query read in `original` (`own_text`), and on the concepts' terms in
+/// `original`, which for such a resource are the user's own words.
+struct Fallback {
+    lang: Lang,
+    original: Lang,
+    own_text: Option<Box<dyn Query>>,
+}
+
+impl Fallback {
+    /// The clause, restricted to resources missing `lang` whose original is `original`;
+    /// `None` when nothing of the query can match in that language.
+    fn clause(self, fields: &Fields, expansion: &Expansion, options: &Options) -> Option<Clause> {
+        let mut own: Vec<Clause> = self
+            .own_text
+            .map(|t| (Occur::Should, t))
+            .into_iter()
+            .collect();
+        own.extend(expansion.clauses(fields, options, Some(self.original), |_| 1.0));
+        if own.is_empty() {
+            return None;
+        }
+        Some((
+            Occur::Should,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(BooleanQuery::new(own))),
+                (Occur::Must, filter_term(fields.missing, self.lang)),
+                (Occur::Must, filter_term(fields.original, self.original)),
+            ])),
+        ))
     }
 }

@@ -16,14 +16,14 @@
 use super::{hit, Hit};
 use crate::content::{Resource, ResourceType};
 use crate::i18n::t;
-use crate::index::{Card, SearchIndex};
+use crate::index::{Card, Fields, SearchIndex};
 use crate::lang::Lang;
 use serde::Serialize;
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
-use tantivy::{DocAddress, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 pub const LINK_WEIGHT: f32 = 4.0;
 pub const ILLUSTRATES_WEIGHT: f32 = 4.0;
@@ -77,7 +77,22 @@ pub fn related(
     limit: usize,
 ) -> tantivy::Result<Related> {
     let searcher = index.searcher();
-    let f = &index.fields;
+    let structural = searcher.search(
+        &structural_query(&index.fields, resource),
+        &TopDocs::with_limit(CANDIDATES).order_by_score(),
+    )?;
+    let similar = searcher.search(
+        &similar_query(&index.fields, &searcher, resource),
+        &TopDocs::with_limit(SIMILAR).order_by_score(),
+    )?;
+    let candidates = candidates(index, &searcher, resource, &structural, &similar);
+    let scored = scored(index, &searcher, resource, lang, candidates)?;
+    Ok(by_type(scored, lang, limit))
+}
+
+/// One constant-score clause per structural signal, so that the index ranks candidates by
+/// the sum of their weights (see the table at the top of this module).
+fn structural_query(f: &Fields, resource: &Resource) -> BooleanQuery {
     let mut clauses = vec![
         constant(f.related, &resource.id, LINK_WEIGHT),
         constant(f.domain, &resource.domain, SAME_DOMAIN_WEIGHT),
@@ -100,11 +115,12 @@ pub fn related(
             ILLUSTRATES_WEIGHT,
         ));
     }
-    let structural = searcher.search(
-        &BooleanQuery::new(clauses),
-        &TopDocs::with_limit(CANDIDATES).order_by_score(),
-    )?;
+    BooleanQuery::new(clauses)
+}
 
+/// Resources whose text is like this one's, in any of its languages: its titles and the
+/// opening of each body.
+fn similar_query(f: &Fields, searcher: &Searcher, resource: &Resource) -> MoreLikeThisQuery {
     let mut fields: Vec<(tantivy::schema::Field, Vec<OwnedValue>)> = Vec::new();
     for (l, tr) in &resource.translations {
         let lf = f.lang(*l);
@@ -117,34 +133,61 @@ pub fn related(
             .collect();
         fields.push((lf.text, vec![OwnedValue::Str(body)]));
     }
-    let mlt = MoreLikeThisQuery::builder()
+    MoreLikeThisQuery::builder()
         .with_min_doc_frequency(1)
         .with_max_doc_frequency(searcher.num_docs() / 2 + 1)
         .with_min_term_frequency(1)
         .with_max_query_terms(30)
         .with_min_word_length(3)
-        .with_document_fields(fields);
-    let similar = searcher.search(&mlt, &TopDocs::with_limit(SIMILAR).order_by_score())?;
+        .with_document_fields(fields)
+}
+
+/// Every resource either query found, with its text similarity relative to the best match
+/// other than the resource itself (0 for those found only by the structural query).
+fn candidates(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    resource: &Resource,
+    structural: &[(f32, DocAddress)],
+    similar: &[(f32, DocAddress)],
+) -> HashMap<DocAddress, f32> {
     let best_similarity = similar
         .iter()
-        .filter(|(_, addr)| !is_self(index, &searcher, *addr, resource))
+        .filter(|(_, addr)| !is_self(index, searcher, *addr, resource))
         .map(|(s, _)| *s)
         .fold(0.0f32, f32::max);
-
     let mut candidates: HashMap<DocAddress, f32> = HashMap::new();
-    for (_, addr) in &structural {
+    for (_, addr) in structural {
         candidates.insert(*addr, 0.0);
     }
-    for (score, addr) in &similar {
+    for (score, addr) in similar {
         if best_similarity > 0.0 {
             candidates.insert(*addr, score / best_similarity);
         }
     }
+    candidates
+}
 
+/// A related resource before it is shown: its score, its card and why it is related.
+struct Scored {
+    score: f32,
+    card: Card,
+    codes: Vec<String>,
+}
+
+/// The candidates with a reason to be shown, best first (ties by id), with their score and
+/// reason codes; never the resource itself.
+fn scored(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    resource: &Resource,
+    lang: Lang,
+    candidates: HashMap<DocAddress, f32>,
+) -> tantivy::Result<Vec<Scored>> {
     let this = Card::of(resource);
     let mut scored = Vec::new();
     for (addr, similarity) in candidates {
-        let (other, _) = index.card_at(&searcher, addr, lang)?;
+        let (other, _) = index.card_at(searcher, addr, lang)?;
         if other.id == resource.id {
             continue;
         }
@@ -152,13 +195,25 @@ pub fn related(
         if codes.is_empty() {
             continue;
         }
-        scored.push((score, other, codes));
+        scored.push(Scored {
+            score,
+            card: other,
+            codes,
+        });
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    scored.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.card.id.cmp(&b.card.id))
+    });
+    Ok(scored)
+}
 
+/// The scored resources as hits in `lang`, in one list per type, each cut at `limit`.
+fn by_type(scored: Vec<Scored>, lang: Lang, limit: usize) -> Related {
     let mut out = Related::default();
-    for (score, other, codes) in scored {
-        let list = match other.kind {
+    for related in scored {
+        let list = match related.card.kind {
             ResourceType::Case => &mut out.cases,
             ResourceType::Tool => &mut out.tools,
             ResourceType::Practice => &mut out.practices,
@@ -168,19 +223,20 @@ pub fn related(
         if list.len() >= limit {
             continue;
         }
-        let snippet = super::escape_html(&super::crop(other.version(lang).summary, 160));
+        let summary = related.card.version(lang).summary;
+        let snippet = super::escape_html(&super::crop(summary, 160));
         list.push(RelatedHit {
-            hit: hit(&other, lang, score, snippet),
-            reasons: codes.iter().map(|c| describe(lang, c)).collect(),
-            reason_codes: codes,
+            hit: hit(&related.card, lang, related.score, snippet),
+            reasons: related.codes.iter().map(|c| describe(lang, c)).collect(),
+            reason_codes: related.codes,
         });
     }
-    Ok(out)
+    out
 }
 
 fn is_self(
     index: &SearchIndex,
-    searcher: &tantivy::Searcher,
+    searcher: &Searcher,
     addr: DocAddress,
     resource: &Resource,
 ) -> bool {
