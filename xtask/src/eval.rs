@@ -134,54 +134,164 @@ pub fn eval_options() -> query::Options {
     }
 }
 
+/// What a judged query tests: the optional `kind` of `eval/judged.yaml` (see its header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Every best-graded resource has no version in the query's language.
+    Fallback,
+    /// 2–4 words.
+    Keyword,
+    /// A sentence describing a case.
+    Situation,
+    /// A keyword query whose point is a misspelling.
+    Typo,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Fallback, Kind::Keyword, Kind::Situation, Kind::Typo];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Fallback => "fallback",
+            Kind::Keyword => "keyword",
+            Kind::Situation => "situation",
+            Kind::Typo => "typo",
+        }
+    }
+
+    /// The key of its scores in [`judged_scores`]'s map (`kind:fallback`).
+    pub fn key(self) -> String {
+        format!("kind:{}", self.name())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct Judged {
     id: String,
     lang: String,
+    #[serde(default)]
+    kind: Option<Kind>,
     query: String,
     judgments: BTreeMap<String, u32>,
 }
 
-/// The project's judged set (`eval/judged.yaml`): queries and qrels.
-pub fn load_judged(path: &Path) -> anyhow::Result<(Queries, Qrels)> {
+/// A judged query set: the queries, their qrels and the kind of those that have one.
+pub struct JudgedSet {
+    pub queries: Queries,
+    pub qrels: Qrels,
+    pub kinds: HashMap<String, Kind>,
+}
+
+/// The project's judged set (`eval/judged.yaml`): queries, qrels and kinds.
+pub fn load_judged(path: &Path) -> anyhow::Result<JudgedSet> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let items: Vec<Judged> = serde_yaml_ng::from_str(&text)?;
-    let mut queries = Vec::new();
-    let mut qrels = Qrels::new();
+    let mut set = JudgedSet {
+        queries: Vec::new(),
+        qrels: Qrels::new(),
+        kinds: HashMap::new(),
+    };
     for j in items {
         let lang = Lang::parse(&j.lang)
             .ok_or_else(|| anyhow::anyhow!("{}: unknown lang {}", j.id, j.lang))?;
-        queries.push((j.id.clone(), lang, j.query));
-        qrels.insert(j.id, j.judgments.into_iter().collect());
+        if let Some(kind) = j.kind {
+            set.kinds.insert(j.id.clone(), kind);
+        }
+        set.queries.push((j.id.clone(), lang, j.query));
+        set.qrels.insert(j.id, j.judgments.into_iter().collect());
     }
-    Ok((queries, qrels))
+    Ok(set)
 }
 
-/// Per-language and overall scores of the judged set.
+/// What is wrong in a judged set against `corpus`: ids judged but absent from the corpus,
+/// grades outside 1–3, repeated query ids, and kinds missing or contradicting their
+/// definition (fallback exactly when every best-graded resource lacks the query's
+/// language; keyword and typo of 2–4 words; situation longer).
+pub fn check_judged(set: &Path, corpus: &[Resource]) -> anyhow::Result<Vec<String>> {
+    let set = load_judged(set)?;
+    let langs: HashMap<&str, Vec<Lang>> = corpus
+        .iter()
+        .map(|r| (r.id.as_str(), r.translations.keys().copied().collect()))
+        .collect();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (id, lang, text) in &set.queries {
+        if !seen.insert(id) {
+            problems.push(format!("{id}: query id used twice"));
+        }
+        let judged = &set.qrels[id];
+        let mut sorted: Vec<_> = judged.iter().collect();
+        sorted.sort();
+        for (doc, grade) in sorted {
+            if !langs.contains_key(doc.as_str()) {
+                problems.push(format!("{id}: {doc} is not a resource of the corpus"));
+            }
+            if !(1..=3).contains(grade) {
+                problems.push(format!("{id}: {doc} has grade {grade}, not 1-3"));
+            }
+        }
+        let Some(kind) = set.kinds.get(id) else {
+            problems.push(format!("{id}: no kind"));
+            continue;
+        };
+        let top = judged.values().copied().max().unwrap_or(0);
+        let fallback = top > 0
+            && judged
+                .iter()
+                .filter(|(_, g)| **g == top)
+                .all(|(doc, _)| langs.get(doc.as_str()).is_some_and(|l| !l.contains(lang)));
+        let words = text.split_whitespace().count();
+        let agrees = match kind {
+            Kind::Fallback => fallback,
+            Kind::Keyword | Kind::Typo => !fallback && (2..=4).contains(&words),
+            Kind::Situation => !fallback && words > 4,
+        };
+        if !agrees {
+            problems.push(format!(
+                "{id}: kind {} does not fit ({words} words, best resources {} in {})",
+                kind.name(),
+                if fallback { "all missing" } else { "present" },
+                lang.code()
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// Scores of the judged set: overall (`all`), per language (`fr`, `en`, `it`, `sv`) and per
+/// kind (`kind:fallback`, ...) for the kinds the set uses.
 pub fn judged_scores(
     index: &SearchIndex,
     scope: Scope,
     set: &Path,
     options: query::Options,
 ) -> anyhow::Result<BTreeMap<String, Scores>> {
-    let (queries, qrels) = load_judged(set)?;
-    let runs = run_queries(index, scope, &queries, options)?;
+    let set = load_judged(set)?;
+    let runs = run_queries(index, scope, &set.queries, options)?;
+    let subset = |keep: &dyn Fn(&String, Lang) -> bool| -> Scores {
+        let sub: Qrels = set
+            .queries
+            .iter()
+            .filter(|(id, lang, _)| keep(id, *lang))
+            .map(|(id, _, _)| (id.clone(), set.qrels[id].clone()))
+            .collect();
+        score(&runs, &sub)
+    };
     let mut out = BTreeMap::new();
     for lang in Lang::ALL {
-        let ids: Vec<&String> = queries
-            .iter()
-            .filter(|q| q.1 == lang)
-            .map(|q| &q.0)
-            .collect();
-        let sub: Qrels = qrels
-            .iter()
-            .filter(|(k, _)| ids.contains(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        out.insert(lang.code().to_string(), score(&runs, &sub));
+        out.insert(lang.code().to_string(), subset(&|_, l| l == lang));
     }
-    out.insert("all".into(), score(&runs, &qrels));
+    for kind in Kind::ALL {
+        if set.kinds.values().any(|k| *k == kind) {
+            out.insert(
+                kind.key(),
+                subset(&|id, _| set.kinds.get(id) == Some(&kind)),
+            );
+        }
+    }
+    out.insert("all".into(), score(&runs, &set.qrels));
     Ok(out)
 }
 
@@ -327,7 +437,7 @@ pub fn export_judged(
             writeln!(docs, "{doc}")?;
         }
     }
-    let (queries, qrels) = load_judged(set)?;
+    let JudgedSet { queries, qrels, .. } = load_judged(set)?;
     let mut q = std::io::BufWriter::new(std::fs::File::create(dir.join("queries.jsonl"))?);
     for (id, lang, text) in &queries {
         writeln!(
@@ -373,5 +483,72 @@ mod tests {
         let miss = vec!["x".to_string(), "a".to_string()];
         assert!((average_precision(&miss, &judged, 100) - 0.25).abs() < 1e-9);
         assert!((recall(&miss, &judged, 100) - 0.5).abs() < 1e-9);
+    }
+
+    fn resource(id: &str, langs: &[Lang]) -> Resource {
+        let translations = langs
+            .iter()
+            .map(|l| {
+                let t = Translation {
+                    title: id.into(),
+                    summary: String::new(),
+                    tags: Vec::new(),
+                    audience: None,
+                    duration: None,
+                    markdown: String::new(),
+                    path: String::new(),
+                };
+                (*l, t)
+            })
+            .collect();
+        Resource {
+            id: id.into(),
+            key: id.into(),
+            kind: ResourceType::Case,
+            domain: "d".into(),
+            domains: Vec::new(),
+            recommendations: Vec::new(),
+            related: Vec::new(),
+            original: Lang::Fr,
+            country: None,
+            organisation: None,
+            updated: None,
+            translations,
+            content_hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn check_finds_unknown_ids_and_wrong_kinds() {
+        let corpus = vec![
+            resource("cases/fr-only", &[Lang::Fr]),
+            resource("cases/both", &[Lang::Fr, Lang::It]),
+        ];
+        let yaml = r#"
+- {id: it-1, lang: it, kind: fallback, query: "a b c d e", judgments: {cases/fr-only: 3, cases/both: 2}}
+- {id: it-2, lang: it, kind: fallback, query: "a b c d e", judgments: {cases/both: 3}}
+- {id: it-3, lang: it, kind: keyword, query: "one two three four five", judgments: {cases/both: 3}}
+- {id: it-4, lang: it, kind: typo, query: "one twoo", judgments: {cases/fr-only: 3}}
+- {id: it-5, lang: it, kind: situation, query: "a b c d e", judgments: {cases/gone: 3, cases/both: 4}}
+- {id: it-6, lang: it, query: "a b", judgments: {cases/both: 1}}
+"#;
+        let path = std::env::temp_dir().join(format!("judged-check-{}.yaml", std::process::id()));
+        std::fs::write(&path, yaml).unwrap();
+        let problems = check_judged(&path, &corpus).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let ids: Vec<&str> = problems
+            .iter()
+            .map(|p| p.split(':').next().unwrap())
+            .collect();
+        // it-1 is right; it-2 is not a fallback; it-3 is too long for a keyword; it-4 is a
+        // fallback, which takes precedence; it-5 judges an unknown id and a grade 4.
+        assert_eq!(
+            ids,
+            ["it-2", "it-3", "it-4", "it-5", "it-5", "it-6"],
+            "{problems:?}"
+        );
+        assert!(problems[3].contains("grade 4"));
+        assert!(problems[4].contains("cases/gone"));
+        assert!(problems[5].contains("no kind"));
     }
 }

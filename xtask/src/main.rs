@@ -215,8 +215,17 @@ fn run(task: Task) -> anyhow::Result<i32> {
                             "{name}: nDCG@10 by language ({} queries)",
                             scores["all"].queries
                         );
-                        for (lang, s) in &scores {
+                        let (kinds, langs): (Vec<_>, Vec<_>) =
+                            scores.iter().partition(|(key, _)| key.starts_with("kind:"));
+                        for (lang, s) in langs {
                             println!("  {lang:<4} nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries)", s.ndcg10, s.map100, s.recall100, s.queries);
+                        }
+                        if !kinds.is_empty() {
+                            println!("{name}: by kind");
+                        }
+                        for (key, s) in kinds {
+                            let kind = key.trim_start_matches("kind:");
+                            println!("  {kind:<9} nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries)", s.ndcg10, s.map100, s.recall100, s.queries);
                         }
                     }
                 }
