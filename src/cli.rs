@@ -44,6 +44,10 @@ pub enum Command {
             value_delimiter = ','
         )]
         allowed_origins: Vec<String>,
+        /// Public URL of the service, with an optional base path
+        /// (https://partner.org/ressources/) [default: http://ADDR].
+        #[arg(long, env = "PROFINT_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Build the index, or bring it up to date with the corpus, and exit.
     Index {
@@ -211,7 +215,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             paths,
             addr,
             allowed_origins,
+            public_url,
         } => {
+            let public_url = crate::http::public_url::resolve(public_url, &file)?;
             let addr = addr
                 .or(file.addr.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -231,6 +237,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 header_read_timeout: file
                     .header_read_timeout_secs
                     .map_or(defaults.header_read_timeout, std::time::Duration::from_secs),
+                public_url,
             };
             let (service, report) = start(&paths.settings(&file), false)?;
             tracing::info!(?report, "index up to date");

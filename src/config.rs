@@ -27,6 +27,10 @@ pub struct FileConfig {
     /// Seconds a client has to send a whole request header before it is disconnected.
     /// Default 10.
     pub header_read_timeout_secs: Option<u64>,
+    /// Where the public reaches the service, e.g. `https://search.example.org/` or
+    /// `https://partner.org/ressources/` behind a proxy that strips the base path. Every
+    /// absolute URL the service emits starts with it. Default `http://` and `addr`.
+    pub public_url: Option<String>,
 }
 
 impl FileConfig {

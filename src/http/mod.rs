@@ -6,6 +6,7 @@ mod metrics;
 mod pack;
 mod pages;
 mod params;
+pub mod public_url;
 mod security;
 mod serve;
 mod widget;
@@ -38,6 +39,8 @@ pub struct HttpOptions {
     pub max_concurrent_requests: usize,
     /// A client that has not sent a whole request header by then is disconnected.
     pub header_read_timeout: Duration,
+    /// Where the public reaches the service; `None`: `http://` and the listening address.
+    pub public_url: Option<public_url::PublicUrl>,
 }
 
 impl Default for HttpOptions {
@@ -47,7 +50,16 @@ impl Default for HttpOptions {
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             header_read_timeout: Duration::from_secs(10),
+            public_url: None,
         }
+    }
+}
+
+impl HttpOptions {
+    /// The public URL, or `http://127.0.0.1:8080` when none is set (`serve_on` sets the
+    /// listening address before building the router).
+    pub fn public_url(&self) -> public_url::PublicUrl {
+        self.public_url.clone().unwrap_or_default()
     }
 }
 
@@ -101,6 +113,10 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
         .route("/{lang}/pack", get(pack::basket_pack))
         .fallback(fallback)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(options.public_url()),
+            public_url::rewrite,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .route_layer(axum::middleware::from_fn_with_state(
             metrics.clone(),

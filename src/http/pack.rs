@@ -223,11 +223,20 @@ pub async fn basket(
     Path(code): Path<String>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
+    axum::Extension(options): axum::Extension<std::sync::Arc<super::HttpOptions>>,
 ) -> Response {
-    super::pages::off_workers(move || basket_page(&state, &code, raw.as_deref(), &headers)).await
+    let public = options.public_url();
+    super::pages::off_workers(move || basket_page(&state, &code, raw.as_deref(), &headers, &public))
+        .await
 }
 
-fn basket_page(state: &AppState, code: &str, raw: Option<&str>, headers: &HeaderMap) -> Response {
+fn basket_page(
+    state: &AppState,
+    code: &str,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+    public: &super::public_url::PublicUrl,
+) -> Response {
     let Some(lang) = lang_of(state, code) else {
         return not_found(state, Lang::Fr);
     };
@@ -246,11 +255,7 @@ fn basket_page(state: &AppState, code: &str, raw: Option<&str>, headers: &Header
     let meta = state.meta();
     let query = ids_query(&ids);
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
-    let share = format!(
-        "{}/{}/basket?{query}",
-        super::params::origin(headers),
-        lang.code()
-    );
+    let share = public.absolute(&format!("/{}/basket?{query}", lang.code()));
     let chrome = Chrome {
         lang,
         meta: &meta,

@@ -313,14 +313,14 @@ pub async fn asset(Path(name): Path<String>) -> Response {
 pub async fn opensearch(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    axum::Extension(options): axum::Extension<std::sync::Arc<super::HttpOptions>>,
 ) -> Response {
     let meta = state.meta();
     let params = super::params::Params::parse(raw.as_deref());
     let lang = params
         .lang(meta.site.default_lang)
         .unwrap_or(meta.site.default_lang);
-    let base = super::params::origin(&headers);
+    let base = options.public_url().base();
     let title = meta.site_title(lang);
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>

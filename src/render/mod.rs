@@ -40,6 +40,8 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                 meta name="description" content=(t(lang, "site.tagline"));
                 link rel="stylesheet" href=(a.css);
                 link rel="search" type="application/opensearchdescription+xml" title=(site_title) href={ "/opensearch.xml?lang=" (lang.code()) };
+                // Made absolute with the public URL by `http::public_url::rewrite`.
+                link rel="canonical" href=((c.path_in)(lang));
                 @for other in &c.meta.site.languages {
                     link rel="alternate" hreflang=(other.code()) href=((c.path_in)(*other));
                 }

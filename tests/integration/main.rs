@@ -9,6 +9,7 @@ mod cli;
 mod hardening;
 mod pack;
 mod pages;
+mod public_url;
 mod relevance;
 mod reliability;
 mod support;
