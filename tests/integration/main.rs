@@ -6,6 +6,7 @@ mod api;
 mod bad_content;
 mod browser;
 mod cli;
+mod deploy;
 mod hardening;
 mod pack;
 mod pages;

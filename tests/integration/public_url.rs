@@ -14,7 +14,7 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-fn server_at(public_url: Option<&str>) -> TestServer {
+pub fn server_at(public_url: Option<&str>) -> TestServer {
     let service = Arc::new(profint::service::Service::in_memory(&corpus()).unwrap());
     TestServer::serve_with(
         service,
@@ -204,7 +204,14 @@ fn with_a_base_path_every_link_works_through_a_proxy_that_strips_it() {
     let public = format!("{proxy}/ressources");
     let s = server_at(Some(&format!("{public}/")));
     stripping_proxy(listener, s.base.clone());
+    let checked = follow_every_link(&proxy, &public);
+    assert!(checked > 40, "only {checked} links followed");
+}
 
+/// Through a proxy at `proxy` that serves the service under `/ressources/` (its public URL
+/// `public`), fetches the main pages and follows every link, asset and form they emit: each
+/// must carry the base path and answer. Returns how many links were followed.
+pub fn follow_every_link(proxy: &str, public: &str) -> usize {
     let root = get(&format!("{public}/"));
     assert_eq!(root.status, 303, "the root redirects by language");
     assert_eq!(root.header("location"), Some("/ressources/fr/"));
@@ -213,11 +220,8 @@ fn with_a_base_path_every_link_works_through_a_proxy_that_strips_it() {
         add.header("location"),
         Some("/ressources/fr/basket?id=R1.1")
     );
-    assert!(add
-        .header("set-cookie")
-        .unwrap()
-        .contains("Path=/ressources;"));
-
+    let cookie = add.header("set-cookie").unwrap();
+    assert!(cookie.contains("Path=/ressources;"), "{cookie}");
     let mut checked = 0;
     for page in [
         "/fr/",
@@ -229,10 +233,9 @@ fn with_a_base_path_every_link_works_through_a_proxy_that_strips_it() {
     ] {
         let r = get(&format!("{public}{page}"));
         assert_eq!(r.status, 200, "{page}");
-        for tag in link_tags(&r.text, "canonical")
-            .iter()
-            .chain(&link_tags(&r.text, "alternate"))
-        {
+        let mut absolute = link_tags(&r.text, "canonical");
+        absolute.extend(link_tags(&r.text, "alternate"));
+        for tag in absolute {
             let href = &attributes(tag, "href")[0];
             assert!(href.starts_with(&format!("{public}/")), "{page}: {tag}");
             assert_eq!(get(href).status, 200, "{href}");
@@ -252,8 +255,6 @@ fn with_a_base_path_every_link_works_through_a_proxy_that_strips_it() {
             checked += 1;
         }
     }
-    assert!(checked > 40, "only {checked} links followed");
-
     let api = get(&format!("{public}/api/search?q=interpr%C3%A8te&lang=fr")).json();
     let url = api["hits"][0]["url"].as_str().unwrap();
     assert!(url.starts_with("/ressources/fr/r/"), "{url}");
@@ -264,8 +265,9 @@ fn with_a_base_path_every_link_works_through_a_proxy_that_strips_it() {
     assert!(widget.contains(&format!("src=&quot;{public}/widget.js&quot;")));
     assert!(
         widget.contains(&format!("e.origin === &quot;{proxy}&quot;")),
-        "origin without path"
+        "the origin check has no path"
     );
+    checked
 }
 
 fn serve_output(args: &[&str], env: &[(&str, &str)], cwd: &Path) -> (Option<i32>, String) {
