@@ -78,6 +78,20 @@ pub enum Command {
         #[command(flatten)]
         paths: Paths,
     },
+    /// The gap report: searches made on several days that found nothing or only weak results.
+    Gaps {
+        /// Only searches made in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only searches filtered on this domain.
+        #[arg(long)]
+        domain: Option<String>,
+        /// Number of searches to print.
+        #[arg(short = 'n', long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        paths: Paths,
+    },
     /// Benchmarks (figures printed as medians and percentiles; see BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -238,13 +252,17 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     .header_read_timeout_secs
                     .map_or(defaults.header_read_timeout, std::time::Duration::from_secs),
                 public_url,
+                admin_token: crate::gaps::cli::admin_token(&file),
+                gaps: crate::gaps::cli::recorder(&file, &paths.settings(&file))?,
             };
+            let recorder = options.gaps.clone();
             let (service, report) = start(&paths.settings(&file), false)?;
             tracing::info!(?report, "index up to date");
             let service = Arc::new(service);
             let _watching = crate::watch::watch(service.clone())?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(crate::http::serve(service.clone(), &addr, options))?;
+            recorder.close();
             service.close()?;
             Ok(0)
         }
@@ -253,6 +271,18 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             service.close()?;
             Ok(0)
         }
+        Command::Gaps {
+            lang,
+            domain,
+            limit,
+            paths,
+        } => crate::gaps::cli::run(
+            &file,
+            &paths.settings(&file),
+            lang.as_deref(),
+            domain,
+            limit,
+        ),
         Command::Check { paths } => {
             let settings = paths.settings(&file);
             let loaded = content::load(&settings.corpus, &settings.load);

@@ -31,6 +31,11 @@ pub struct FileConfig {
     /// `https://partner.org/ressources/` behind a proxy that strips the base path. Every
     /// absolute URL the service emits starts with it. Default `http://` and `addr`.
     pub public_url: Option<String>,
+    /// Token the admin routes (`/admin/gaps`) require as `Authorization: Bearer …`; prefer
+    /// `PROFINT_ADMIN_TOKEN`. Default: none, and the admin routes answer 404.
+    pub admin_token: Option<String>,
+    /// The gap report's recording (see `crate::gaps::GapSettings`).
+    pub gaps: crate::gaps::GapSettings,
 }
 
 impl FileConfig {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod eval;
+pub mod gaps;
 pub mod gen;
 pub mod http;
 pub mod i18n;

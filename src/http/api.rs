@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    axum::Extension(options): axum::Extension<std::sync::Arc<super::HttpOptions>>,
 ) -> Result<Json<search::SearchResponse>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let meta = state.meta();
@@ -37,7 +38,12 @@ pub async fn search(
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
         snippets: true,
     };
-    let answer = blocking(move || search::search(&state.index(), meta.scope(), &req)).await?;
+    let answer = blocking(move || {
+        let answer = search::search(&state.index(), meta.scope(), &req)?;
+        options.gaps.observe(&req, &answer);
+        Ok(answer)
+    })
+    .await?;
     Ok(Json(answer))
 }
 

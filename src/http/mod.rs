@@ -1,6 +1,7 @@
 //! The HTTP service: `app(state, options)` builds the router apart from serving, so tests
 //! can drive it over a real socket or in-process alike.
 
+mod admin;
 mod api;
 mod metrics;
 mod pack;
@@ -41,6 +42,10 @@ pub struct HttpOptions {
     pub header_read_timeout: Duration,
     /// Where the public reaches the service; `None`: `http://` and the listening address.
     pub public_url: Option<public_url::PublicUrl>,
+    /// Token of the admin routes (`/admin/gaps`); `None`: they answer 404.
+    pub admin_token: Option<String>,
+    /// Where answered searches are counted for the gap report (default: nowhere).
+    pub gaps: crate::gaps::Recorder,
 }
 
 impl Default for HttpOptions {
@@ -51,6 +56,8 @@ impl Default for HttpOptions {
             max_concurrent_requests: 256,
             header_read_timeout: Duration::from_secs(10),
             public_url: None,
+            admin_token: None,
+            gaps: crate::gaps::Recorder::default(),
         }
     }
 }
@@ -102,6 +109,7 @@ pub fn app(state: AppState, options: HttpOptions) -> Router {
         .route("/widget.js", get(widget::script))
         .route("/widget", get(widget::page))
         .route("/embed", get(widget::embed))
+        .route("/admin/gaps", get(admin::gaps))
         .route("/{lang}", get(pages::lang_root))
         .route("/{lang}/", get(pages::home))
         .route("/{lang}/search", get(pages::search_page))

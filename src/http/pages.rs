@@ -152,11 +152,17 @@ pub async fn search_page(
     State(state): State<AppState>,
     Path(code): Path<String>,
     RawQuery(raw): RawQuery,
+    axum::Extension(options): axum::Extension<std::sync::Arc<super::HttpOptions>>,
 ) -> Response {
-    off_workers(move || results_page(&state, &code, raw.as_deref())).await
+    off_workers(move || results_page(&state, &code, raw.as_deref(), &options.gaps)).await
 }
 
-fn results_page(state: &AppState, code: &str, raw: Option<&str>) -> Response {
+fn results_page(
+    state: &AppState,
+    code: &str,
+    raw: Option<&str>,
+    gaps: &crate::gaps::Recorder,
+) -> Response {
     let Some(lang) = parse_lang(state, code) else {
         return unknown_lang(state);
     };
@@ -199,6 +205,7 @@ fn results_page(state: &AppState, code: &str, raw: Option<&str>) -> Response {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
+    gaps.observe(&req, &answer);
     let terms = crate::analysis::terms(lang, &q).len();
     let pathway = if req.page == 1 {
         search::pathway::pathway(&state.index(), lang, terms, &answer.hits)

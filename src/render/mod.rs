@@ -3,6 +3,7 @@
 //! enhances them.
 
 pub mod assets;
+pub mod gaps;
 pub mod pack;
 pub mod pages;
 

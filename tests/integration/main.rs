@@ -7,6 +7,7 @@ mod bad_content;
 mod browser;
 mod cli;
 mod deploy;
+mod gaps;
 mod hardening;
 mod pack;
 mod pages;
