@@ -323,3 +323,36 @@ fn profint_gaps_prints_the_same_top_entries_as_the_page() {
     assert!(text.contains("fr · domain: emploi"), "{text}");
     assert!(text.contains("[type: tool]"), "{text}");
 }
+
+#[test]
+fn profint_serve_records_gaps_and_keeps_them_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    super::support::copy_dir(&fixture("basic/corpus"), &dir.path().join("corpus"));
+    std::fs::write(dir.path().join("profint.toml"), "[gaps]\nmin_count = 1\n").unwrap();
+    let env = [("PROFINT_ADMIN_TOKEN", TOKEN)];
+    let admin = |base: &str| {
+        get_with_headers(
+            &format!("{base}/admin/gaps?lang=en"),
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+        )
+    };
+    let mut first = super::support::ServeProcess::start_with_env(dir.path(), &[], &env);
+    assert!(first.find(NOTHING, "fr").is_empty());
+    assert_eq!(
+        terms_on_page(&admin(&first.base).text),
+        vec![normalised(NOTHING)]
+    );
+    // SIGTERM: the server stops as in production, writing what it counted.
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &first.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(first.child.wait().unwrap().success());
+    let store = std::fs::read_to_string(dir.path().join("index/gaps.json")).unwrap();
+    assert!(store.contains("xylophon"), "{store}");
+    let second = super::support::ServeProcess::start_with_env(dir.path(), &[], &env);
+    let page = admin(&second.base).text;
+    assert_eq!(terms_on_page(&page), vec![normalised(NOTHING)]);
+    assert!(page.contains("1 days, 1 searches"), "{page}");
+}

@@ -153,32 +153,43 @@ fn stripping_proxy(listener: std::net::TcpListener, backend: String) {
             .unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
-                let backend = backend.clone();
-                async move {
-                    tokio::task::spawn_blocking(move || forward(&backend, &uri))
-                        .await
-                        .unwrap()
-                }
-            });
+            let app = axum::Router::new().fallback(
+                move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+                    let backend = backend.clone();
+                    async move {
+                        tokio::task::spawn_blocking(move || forward(&backend, &uri, &headers))
+                            .await
+                            .unwrap()
+                    }
+                },
+            );
             axum::serve(listener, app).await.unwrap();
         });
     });
 }
 
-fn forward(backend: &str, uri: &axum::http::Uri) -> axum::response::Response {
+/// Request headers a browser's request carries on to the service.
+const FORWARDED: [&str; 4] = ["origin", "cookie", "accept", "accept-language"];
+
+fn forward(
+    backend: &str,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let full = uri.path_and_query().map_or("/", |p| p.as_str());
     let Some(rest) = full.strip_prefix("/ressources") else {
         return (axum::http::StatusCode::NOT_FOUND, "outside the base path").into_response();
     };
-    let r = get(&format!(
-        "{backend}{}",
-        if rest.is_empty() { "/" } else { rest }
-    ));
+    let sent: Vec<(&str, &str)> = FORWARDED
+        .iter()
+        .filter_map(|k| Some((*k, headers.get(*k)?.to_str().ok()?)))
+        .collect();
+    let path = if rest.is_empty() { "/" } else { rest };
+    let r = get_with_headers(&format!("{backend}{path}"), &sent);
     let mut out = axum::http::Response::builder().status(r.status);
     for (k, v) in &r.headers {
-        if ["content-type", "location", "set-cookie", "cache-control"].contains(&k.as_str()) {
+        if !["content-length", "transfer-encoding", "connection"].contains(&k.as_str()) {
             out = out.header(k, v);
         }
     }
@@ -339,4 +350,67 @@ fn public_url_from_the_environment_reaches_the_pages_of_the_binary() {
         "<link rel=\"canonical\" href=\"https://partner.example/ressources/fr/r/R1.1\">"
     ));
     assert!(page.text.contains("href=\"/ressources/fr/\""));
+}
+
+#[test]
+fn in_a_browser_the_widget_and_the_search_page_work_under_a_base_path() {
+    use super::webdriver::{Browser, ARROW_DOWN, ENTER};
+    let Some(b) = Browser::start(1100, 900, false) else {
+        return;
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let public = format!("{proxy}/ressources");
+    let s = server_at(Some(&format!("{public}/")));
+    stripping_proxy(listener, s.base.clone());
+
+    // The widget on a partner site, loaded from under the base path: it calls the API there
+    // and links there.
+    let site = super::widget::partner(format!(
+        "<!doctype html><html><body><profint-search lang=\"sv\" target=\"_self\"></profint-search>\
+         <script src=\"{public}/widget.js\"></script></body></html>"
+    ));
+    b.goto(&site);
+    let root = "document.querySelector('profint-search').shadowRoot";
+    let input = b.exec_element(&format!("return {root}.querySelector('input')"));
+    b.type_text(&input, "tolk vid anställningsintervju");
+    b.wait("results appear", |b| {
+        b.exec(&format!(
+            "return {root}.querySelectorAll('[role=option]').length"
+        ))
+        .as_u64()
+        .unwrap_or(0)
+            > 0
+    });
+    let href = b.exec(&format!(
+        "return {root}.querySelector('[role=option] a').href"
+    ));
+    assert!(
+        href.as_str()
+            .unwrap()
+            .starts_with(&format!("{public}/sv/r/")),
+        "{href}"
+    );
+
+    // The search page's completions, and a resource chosen among them.
+    b.goto(&format!("{public}/fr/search"));
+    let q = b.find("#q");
+    b.type_text(&q, "interpr");
+    b.wait("completions appear", |b| {
+        b.exec("return document.querySelectorAll('#q-list [role=option] .kind').length")
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    });
+    let index = b
+        .exec("return Array.prototype.findIndex.call(document.querySelectorAll('#q-list [role=option]'), function (o) { return o.querySelector('.kind'); })")
+        .as_u64()
+        .unwrap();
+    for _ in 0..=index {
+        b.type_text(&q, ARROW_DOWN);
+    }
+    b.type_text(&q, ENTER);
+    b.wait("the chosen resource opens under the base path", |b| {
+        b.url().starts_with(&format!("{public}/fr/r/"))
+    });
 }
