@@ -1,7 +1,8 @@
 //! The recorder: handlers hand it answered searches through a bounded channel and return at
 //! once; one writer thread analyses them, counts them and writes the counts to disk at most
 //! every [`FLUSH_EVERY`]. A full channel drops the search (counted in the log), a failed
-//! write is retried at the next flush: recording never blocks or fails a search.
+//! write is retried at the next flush: recording never blocks or fails a search. The counts'
+//! lock ignores poisoning: they are plain numbers, still valid after a panic elsewhere.
 
 use super::store::{write_atomically, Key, Store};
 use super::GapSettings;
@@ -179,7 +180,12 @@ impl Recorder {
     pub fn close(&self) {
         let Some(inner) = &self.0 else { return };
         let _ = inner.sender.send(Message::Stop);
-        if let Some(thread) = inner.thread.lock().expect("gaps thread lock").take() {
+        if let Some(thread) = inner
+            .thread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        {
             let _ = thread.join();
         }
     }
@@ -191,7 +197,7 @@ impl Recorder {
         let rows = inner
             .store
             .lock()
-            .expect("gaps store lock")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .reported(today, &inner.settings);
         Some((rows, inner.settings.clone(), today))
     }
@@ -277,7 +283,10 @@ impl Writer {
             terms,
             outcome,
         };
-        self.store.lock().expect("gaps store lock").add(key, o.day);
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .add(key, o.day);
         self.dirty = true;
     }
 
@@ -287,7 +296,10 @@ impl Writer {
             return;
         }
         let bytes = {
-            let mut store = self.store.lock().expect("gaps store lock");
+            let mut store = self
+                .store
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             store.expire(self.clock.today(), self.settings.retention_days);
             store.to_bytes()
         };
