@@ -36,6 +36,10 @@ pub enum Command {
             value_delimiter = ','
         )]
         allowed_origins: Vec<String>,
+        /// Public URL of the service, with an optional base path
+        /// (https://partner.org/ressources/) [default: http://ADDR].
+        #[arg(long, env = "PROFINT_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Build the index, or bring it up to date with the corpus, and exit.
     Index {
@@ -62,6 +66,20 @@ pub enum Command {
         kind: Vec<String>,
         /// Number of hits to print.
         #[arg(short = 'n', long, default_value_t = 10)]
+        limit: usize,
+        #[command(flatten)]
+        paths: Paths,
+    },
+    /// The gap report: searches made on several days that found nothing or only weak results.
+    Gaps {
+        /// Only searches made in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only searches filtered on this domain.
+        #[arg(long)]
+        domain: Option<String>,
+        /// Number of searches to print.
+        #[arg(short = 'n', long, default_value_t = 50)]
         limit: usize,
         #[command(flatten)]
         paths: Paths,

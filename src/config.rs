@@ -76,6 +76,7 @@ impl Config {
                     .max_concurrent_requests
                     .unwrap_or(http.max_concurrent_requests),
                 header_read_timeout: secs(file.header_read_timeout_secs, http.header_read_timeout),
+                ..http
             },
         }
     }
@@ -103,6 +104,15 @@ pub struct FileConfig {
     /// Seconds a client has to send a whole request header before it is disconnected.
     /// Default 10.
     pub header_read_timeout_secs: Option<u64>,
+    /// Where the public reaches the service, e.g. `https://search.example.org/` or
+    /// `https://partner.org/ressources/` behind a proxy that strips the base path. Every
+    /// absolute URL the service emits starts with it. Default `http://` and `addr`.
+    pub public_url: Option<String>,
+    /// Token the admin routes (`/admin/gaps`) require as `Authorization: Bearer …`; prefer
+    /// `PROFINT_ADMIN_TOKEN`. Default: none, and the admin routes answer 404.
+    pub admin_token: Option<String>,
+    /// The gap report's recording (see `crate::gaps::GapSettings`).
+    pub gaps: crate::gaps::GapSettings,
 }
 
 impl FileConfig {

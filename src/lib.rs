@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod gaps;
 pub mod http;
 pub mod i18n;
 pub mod import;

@@ -21,6 +21,9 @@
   input.setAttribute("aria-expanded", "false");
   input.setAttribute("aria-controls", list.id);
   var lang = document.documentElement.lang;
+  // Where the service is mounted ("" or a base path such as "/ressources"): the server writes
+  // it into the links it emits, data-suggest among them.
+  var base = (input.getAttribute("data-suggest") || "").split("/api/suggest")[0];
   var active = -1, items = [], timer = 0, liveTimer = 0, seq = 0;
 
   function close() {
@@ -38,7 +41,7 @@
   function choose(i) {
     var s = items[i];
     if (!s) return;
-    if (s.id) { window.location.href = "/" + lang + "/r/" + s.id.split("/").map(encodeURIComponent).join("/"); return; }
+    if (s.id) { window.location.href = base + "/" + lang + "/r/" + s.id.split("/").map(encodeURIComponent).join("/"); return; }
     input.value = s.text + " ";
     close();
     if (form) form.requestSubmit ? form.requestSubmit() : form.submit();

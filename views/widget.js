@@ -6,6 +6,9 @@
   "use strict";
   var script = document.currentScript;
   var ORIGIN = script && script.src ? new URL(script.src).origin : location.origin;
+  // The service's base URL: where this script was loaded from, less "/widget.js" (the service
+  // may live under a base path such as https://partner.org/ressources/).
+  var BASE = script && script.src ? script.src.replace(/\/widget\.js([?#].*)?$/, "") : ORIGIN;
   var T = {
     fr: { label: "Rechercher dans PROFINT", ph: "Décrivez une situation…", loading: "Recherche…", none: "Aucun résultat.", down: "Le service de recherche est injoignable.", n1: "1 résultat", n: "{n} résultats", orig: "original en {l}", try: "Essayez :", all: "Tous", lang: { fr: "français", en: "anglais", it: "italien", sv: "suédois" }, types: { recommendation: "Recommandation", module: "Module", "case": "Cas", tool: "Outil", practice: "Pratique" } },
     en: { label: "Search PROFINT", ph: "Describe a situation…", loading: "Searching…", none: "No results.", down: "The search service cannot be reached.", n1: "1 result", n: "{n} results", orig: "original in {l}", try: "Try:", all: "All", lang: { fr: "French", en: "English", it: "Italian", sv: "Swedish" }, types: { recommendation: "Recommendation", module: "Module", "case": "Case", tool: "Tool", practice: "Practice" } },
@@ -107,7 +110,7 @@
       if (n === 0) suggest(data.query);
     }
     function suggest(q) {
-      fetch(ORIGIN + "/api/suggest?lang=" + lang + "&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (d) {
+      fetch(BASE + "/api/suggest?lang=" + lang + "&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (d) {
         var words = (d.suggestions || []).filter(function (s) { return !s.id; }).slice(0, 3);
         if (!words.length) return;
         var p = el("span", { "class": "sg" }, " " + t.try + " ");
@@ -122,7 +125,7 @@
     function run() {
       var q = input.value.trim(), mine = ++seq;
       if (q.length < 2) { list.hidden = true; hits = []; input.setAttribute("aria-expanded", "false"); say(""); return; }
-      var url = ORIGIN + "/api/search?lang=" + lang + "&per_page=" + max + "&q=" + encodeURIComponent(q);
+      var url = BASE + "/api/search?lang=" + lang + "&per_page=" + max + "&q=" + encodeURIComponent(q);
       var d = self.getAttribute("domain"); if (d) d.split(/[ ,]+/).forEach(function (x) { if (x) url += "&domain=" + encodeURIComponent(x); });
       var ty = types.length ? types : (self.getAttribute("type") || "").split(/[ ,]+/).filter(Boolean);
       ty.forEach(function (x) { url += "&type=" + encodeURIComponent(x); });

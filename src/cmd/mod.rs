@@ -2,6 +2,7 @@
 //! the command line is parsed ([`crate::cli`]) and the settings resolved ([`crate::config`]).
 
 mod check;
+mod gaps;
 mod import;
 mod index;
 mod search;
@@ -20,13 +21,23 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             paths,
             addr,
             allowed_origins,
+            public_url,
         } => {
             let flags = crate::config::Flags {
                 addr,
                 allowed_origins,
                 ..paths.flags()
             };
-            serve::run(Config::resolve(&file, flags))
+            serve::run(&file, Config::resolve(&file, flags), public_url)
+        }
+        Command::Gaps {
+            lang,
+            domain,
+            limit,
+            paths,
+        } => {
+            let settings = Config::resolve(&file, paths.flags()).settings;
+            gaps::run(&file, &settings, lang.as_deref(), domain, limit)
         }
         Command::Index { paths } => index::run(&Config::resolve(&file, paths.flags()).settings),
         Command::Check { paths } => check::run(&Config::resolve(&file, paths.flags()).settings),

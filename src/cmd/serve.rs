@@ -1,9 +1,19 @@
 //! `profint serve`: index, watch the corpus and serve HTTP until ctrl-c or SIGTERM.
 
-use crate::config::Config;
+use crate::config::{Config, FileConfig};
 use std::sync::Arc;
 
-pub fn run(config: Config) -> anyhow::Result<i32> {
+/// `public_url` is the flag's (or `PROFINT_PUBLIC_URL`'s) value; an invalid one stops the start
+/// before the index is touched.
+pub fn run(
+    file: &FileConfig,
+    mut config: Config,
+    public_url: Option<String>,
+) -> anyhow::Result<i32> {
+    config.http.public_url = crate::http::public_url::resolve(public_url, file)?;
+    config.http.admin_token = crate::gaps::cli::admin_token(file);
+    config.http.gaps = crate::gaps::cli::recorder(file, &config.settings)?;
+    let recorder = config.http.gaps.clone();
     let (service, report) = super::open(&config.settings)?;
     tracing::info!(?report, "index up to date");
     let service = Arc::new(service);
@@ -14,6 +24,7 @@ pub fn run(config: Config) -> anyhow::Result<i32> {
         &config.addr,
         config.http,
     ))?;
+    recorder.close();
     service.close()?;
     Ok(0)
 }

@@ -37,7 +37,12 @@ pub async fn search(
         per_page: params.number("per_page", 10, search::MAX_PER_PAGE)?,
         snippets: true,
     };
-    let answer = blocking(move || Ok(search::search(&state.index(), meta.scope(), &req)?)).await?;
+    let answer = blocking(move || {
+        let answer = search::search(&state.index(), meta.scope(), &req)?;
+        state.options.gaps.observe(&req, &answer);
+        Ok(answer)
+    })
+    .await?;
     Ok(Json(answer))
 }
 

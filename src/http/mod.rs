@@ -1,6 +1,7 @@
 //! The HTTP service: `app(state, options)` builds the router apart from serving, so tests
 //! can drive it over a real socket or in-process alike.
 
+mod admin;
 mod api;
 pub mod error;
 mod lang;
@@ -8,6 +9,7 @@ mod metrics;
 mod pack;
 mod pages;
 mod params;
+pub mod public_url;
 mod redirects;
 mod security;
 mod serve;
@@ -56,6 +58,12 @@ pub struct HttpOptions {
     pub max_concurrent_requests: usize,
     /// A client that has not sent a whole request header by then is disconnected.
     pub header_read_timeout: Duration,
+    /// Where the public reaches the service; `None`: `http://` and the listening address.
+    pub public_url: Option<public_url::PublicUrl>,
+    /// Token of the admin routes (`/admin/gaps`); `None`: they answer 404.
+    pub admin_token: Option<String>,
+    /// Where answered searches are counted for the gap report (default: nowhere).
+    pub gaps: crate::gaps::Recorder,
 }
 
 impl Default for HttpOptions {
@@ -65,7 +73,18 @@ impl Default for HttpOptions {
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             header_read_timeout: Duration::from_secs(10),
+            public_url: None,
+            admin_token: None,
+            gaps: crate::gaps::Recorder::default(),
         }
+    }
+}
+
+impl HttpOptions {
+    /// The public URL, or `http://127.0.0.1:8080` when none is set (`serve_on` sets the
+    /// listening address before building the router).
+    pub fn public_url(&self) -> public_url::PublicUrl {
+        self.public_url.clone().unwrap_or_default()
     }
 }
 
@@ -114,6 +133,7 @@ pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
         .route("/widget.js", get(widget::script))
         .route("/widget", get(widget::page))
         .route("/embed", get(widget::embed))
+        .route("/admin/gaps", get(admin::gaps))
         .route("/{lang}", get(pages::lang_root))
         .route("/{lang}/", get(pages::home))
         .route("/{lang}/search", get(pages::search_page))
@@ -129,6 +149,10 @@ pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
             redirects::old_addresses,
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(options.public_url()),
+            public_url::rewrite,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .route_layer(axum::middleware::from_fn_with_state(
             metrics.clone(),

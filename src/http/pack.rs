@@ -210,20 +210,24 @@ pub async fn basket(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    super::pages::off_workers(move || basket_page(&state, lang, raw.as_deref(), &headers)).await
+    let public = state.options.public_url();
+    super::pages::off_workers(move || basket_page(&state, lang, raw.as_deref(), &headers, &public))
+        .await
 }
 
-fn basket_page(state: &AppState, lang: Lang, raw: Option<&str>, headers: &HeaderMap) -> Response {
+fn basket_page(
+    state: &AppState,
+    lang: Lang,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+    public: &super::public_url::PublicUrl,
+) -> Response {
     let items = basket_items(state, raw, headers);
     let ids: Vec<String> = items.iter().map(|r| r.id.clone()).collect();
     let meta = state.meta();
     let query = basket::ids_query(&ids);
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
-    let share = format!(
-        "{}/{}/basket?{query}",
-        super::params::origin(headers),
-        lang.code()
-    );
+    let share = public.absolute(&format!("/{}/basket?{query}", lang.code()));
     let chrome = Chrome {
         lang,
         meta: &meta,

@@ -181,6 +181,7 @@ fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
         Ok(a) => a,
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };
+    state.options.gaps.observe(&req, &answer);
     let pathway = if req.page == 1 {
         search::pathway::pathway(&state.index(), lang, answer.query_terms, &answer.hits)
     } else {
@@ -299,17 +300,13 @@ pub async fn favicon() -> Response {
         .into_response()
 }
 
-pub async fn opensearch(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
+pub async fn opensearch(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let meta = state.meta();
     let params = super::params::Params::parse(raw.as_deref());
     let lang = params
         .lang(meta.site.default_lang)
         .unwrap_or(meta.site.default_lang);
-    let base = super::params::origin(&headers);
+    let base = state.options.public_url().base();
     let title = meta.site_title(lang);
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>

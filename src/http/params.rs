@@ -63,19 +63,6 @@ impl Params {
     }
 }
 
-/// `http://host` of the request, for absolute links in snippets to copy (OpenSearch, the
-/// widget page, a shared basket). Only host characters are kept: the header is client input.
-pub fn origin(headers: &axum::http::HeaderMap) -> String {
-    let host: String = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
-        .collect();
-    format!("http://{host}")
-}
-
 /// Echoing user input in an error is useful, but not 20 000 characters of it.
 fn truncate(s: &str) -> String {
     let cut: String = s.chars().take(40).collect();

@@ -25,7 +25,11 @@ pub async fn serve(state: Arc<Service>, addr: &str, options: HttpOptions) -> any
             "cannot listen on {addr}: {e}; is another server running there? pass --addr"
         )
     })?;
-    tracing::info!("serving on http://{}", listener.local_addr()?);
+    let local = listener.local_addr()?;
+    tracing::info!("serving on http://{local}");
+    if options.public_url.is_none() && local.ip().is_unspecified() {
+        tracing::warn!("no public_url is set: links to copy will say http://{local}; set public_url (PROFINT_PUBLIC_URL)");
+    }
     serve_on(listener, state, options, shutdown_signal()).await;
     Ok(())
 }
@@ -35,9 +39,12 @@ pub async fn serve(state: Arc<Service>, addr: &str, options: HttpOptions) -> any
 pub async fn serve_on(
     listener: TcpListener,
     state: Arc<Service>,
-    options: HttpOptions,
+    mut options: HttpOptions,
     shutdown: impl Future<Output = ()>,
 ) {
+    if let (None, Ok(addr)) = (&options.public_url, listener.local_addr()) {
+        options.public_url = Some(super::public_url::PublicUrl::from_addr(addr));
+    }
     let grace = options.request_timeout + SHUTDOWN_GRACE;
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())

@@ -6,7 +6,7 @@ use crate::i18n::t;
 use crate::lang::Lang;
 use crate::render::{widget, Chrome};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 
 pub const WIDGET_JS: &str = include_str!("../../views/widget.js");
@@ -80,17 +80,17 @@ pub async fn embed(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
 pub async fn page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Response {
     let (lang, _) = param_lang(&state, raw.as_deref());
     let meta = state.meta();
-    let origin = super::params::origin(&headers);
+    let public = state.options.public_url();
+    let (base, origin) = (public.base(), public.origin());
     let script_tag = format!(
-        "<script src=\"{origin}/widget.js\" defer></script>\n<profint-search lang=\"{}\" results=\"8\"></profint-search>",
+        "<script src=\"{base}/widget.js\" defer></script>\n<profint-search lang=\"{}\" results=\"8\"></profint-search>",
         lang.code()
     );
     let iframe_tag = format!(
-        "<iframe src=\"{origin}/embed?lang={}\" title=\"PROFINT\" style=\"width:100%;border:0\" id=\"profint\"></iframe>\n<script>\n  addEventListener(\"message\", function (e) {{\n    if (e.origin === \"{origin}\" && e.data && e.data.type === \"profint:height\")\n      document.getElementById(\"profint\").style.height = e.data.height + \"px\";\n  }});\n</script>",
+        "<iframe src=\"{base}/embed?lang={}\" title=\"PROFINT\" style=\"width:100%;border:0\" id=\"profint\"></iframe>\n<script>\n  addEventListener(\"message\", function (e) {{\n    if (e.origin === \"{origin}\" && e.data && e.data.type === \"profint:height\")\n      document.getElementById(\"profint\").style.height = e.data.height + \"px\";\n  }});\n</script>",
         lang.code()
     );
     let path_in = |l: Lang| format!("/widget?lang={}", l.code());

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod basket;
+pub mod gaps;
 pub mod pack;
 pub mod pages;
 pub mod widget;
@@ -43,6 +44,8 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                 link rel="stylesheet" href=(a.css);
                 link rel="icon" type=(assets::ICON_TYPE) href=(a.icon);
                 link rel="search" type="application/opensearchdescription+xml" title=(site_title) href={ "/opensearch.xml?lang=" (lang.code()) };
+                // Made absolute with the public URL by `http::public_url::rewrite`.
+                link rel="canonical" href=((c.path_in)(lang));
                 @for other in &c.meta.site.languages {
                     link rel="alternate" hreflang=(other.code()) href=((c.path_in)(*other));
                 }

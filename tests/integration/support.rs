@@ -249,6 +249,11 @@ impl ServeProcess {
     /// Starts `profint serve --addr 127.0.0.1:PORT` plus `args` in `cwd` and waits until it
     /// answers `/healthz`.
     pub fn start(cwd: &Path, args: &[&str]) -> ServeProcess {
+        Self::start_with_env(cwd, args, &[])
+    }
+
+    /// [`ServeProcess::start`] with extra environment variables.
+    pub fn start_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> ServeProcess {
         let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_profint"))
             .current_dir(cwd)
@@ -257,6 +262,7 @@ impl ServeProcess {
             .env("RUST_LOG", "warn")
             .env_remove("PROFINT_CORPUS")
             .env_remove("PROFINT_INDEX")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -23,7 +23,7 @@ fn server_allowing(origins: Vec<String>) -> TestServer {
 }
 
 /// A partner site: another origin (its own port) serving one page.
-fn partner(html: String) -> String {
+pub fn partner(html: String) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
