@@ -77,10 +77,7 @@ pub async fn embed(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
     response
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Response {
+pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let (lang, _) = param_lang(&state, raw.as_deref());
     let meta = state.meta();
     let public = state.options.public_url();

@@ -181,7 +181,10 @@ fn the_dockerfile_builds_from_the_context_it_copies_and_its_final_stage_is_consi
         format!("debian:{debian}-slim"),
         "same Debian (glibc) in both stages"
     );
-    assert_eq!(one(builder, "RUN"), "cargo build --release --locked -p profint");
+    assert_eq!(
+        one(builder, "RUN"),
+        "cargo build --release --locked -p profint"
+    );
 
     let context = tempfile::tempdir().unwrap();
     replay_copies(builder, context.path());
