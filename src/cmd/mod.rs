@@ -2,7 +2,6 @@
 //! the command line is parsed ([`crate::cli`]) and the settings resolved ([`crate::config`]).
 
 mod check;
-mod gaps;
 mod import;
 mod index;
 mod search;
@@ -37,7 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             paths,
         } => {
             let settings = Config::resolve(&file, paths.flags()).settings;
-            gaps::run(&file, &settings, lang.as_deref(), domain, limit)
+            crate::gaps::cli::run(&file, &settings, lang.as_deref(), domain, limit)
         }
         Command::Index { paths } => index::run(&Config::resolve(&file, paths.flags()).settings),
         Command::Check { paths } => check::run(&Config::resolve(&file, paths.flags()).settings),
