@@ -75,7 +75,7 @@
   }
   input.addEventListener("input", function () {
     clearTimeout(timer); timer = setTimeout(suggest, 150);
-    if (document.body.classList.contains("searching")) { clearTimeout(liveTimer); liveTimer = setTimeout(refresh, 350); }
+    if (document.body.classList.contains("page-search")) { clearTimeout(liveTimer); liveTimer = setTimeout(refresh, 350); }
   });
   input.addEventListener("keydown", function (e) {
     var n = list.children.length;

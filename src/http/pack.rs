@@ -233,7 +233,7 @@ fn basket_page(
         meta: &meta,
         title: t(lang, "basket.title").to_string(),
         path_in: &path_in,
-        body_class: "basketpage",
+        page: crate::render::Page::Basket,
     };
     let page = basket::page(&chrome, &items, &share);
     let mut r = Html(page.into_string()).into_response();

@@ -6,7 +6,7 @@ use super::AppState;
 use crate::content::ResourceType;
 use crate::i18n::t;
 use crate::lang::Lang;
-use crate::render::{self, pages, Chrome};
+use crate::render::{self, pages, Chrome, Page};
 use crate::search::{self, related, SearchRequest};
 use crate::service::Meta;
 use axum::extract::{Path, RawQuery, State};
@@ -40,14 +40,14 @@ fn chrome<'a>(
     meta: &'a Meta,
     title: String,
     path_in: &'a dyn Fn(Lang) -> String,
-    body_class: &'static str,
+    page: Page,
 ) -> Chrome<'a> {
     Chrome {
         lang,
         meta,
         title,
         path_in,
-        body_class,
+        page,
     }
 }
 
@@ -59,7 +59,7 @@ pub fn not_found(meta: &Meta, lang: Lang) -> Response {
         meta,
         t(lang, "notfound.title").to_string(),
         &path_in,
-        "",
+        Page::NotFound,
     );
     (StatusCode::NOT_FOUND, page(pages::not_found(&c))).into_response()
 }
@@ -128,7 +128,7 @@ fn home_page(state: &AppState, lang: Lang) -> Response {
     let path_in = |l: Lang| format!("/{}/", l.code());
     let title = t(lang, "breadcrumb.home").to_string();
     page(pages::home(
-        &chrome(lang, &meta, title, &path_in, "home"),
+        &chrome(lang, &meta, title, &path_in, Page::Home),
         &browse,
     ))
 }
@@ -194,7 +194,7 @@ fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
         format!("{q} – {}", t(lang, "search.title"))
     };
     page(pages::search(
-        &chrome(lang, &meta, title, &path_in, "searching"),
+        &chrome(lang, &meta, title, &path_in, Page::Search),
         &req,
         &answer,
         answer.did_you_mean.as_deref(),
@@ -233,7 +233,7 @@ fn reading_page(state: &AppState, lang: Lang, id: &str) -> Response {
     let rid = resource.id.clone();
     let path_in = move |l: Lang| crate::content::page_path(l, &rid);
     page(pages::resource(
-        &chrome(lang, &meta, title, &path_in, "reading"),
+        &chrome(lang, &meta, title, &path_in, Page::Resource),
         &resource,
         &recommendations,
         &related,
@@ -268,7 +268,13 @@ fn domain_listing(state: &AppState, lang: Lang, domain: &str) -> Response {
     let did = d.id.clone();
     let path_in = move |l: Lang| format!("/{}/domains/{did}", l.code());
     page(pages::domain(
-        &chrome(lang, &meta, d.label(lang).to_string(), &path_in, "domain"),
+        &chrome(
+            lang,
+            &meta,
+            d.label(lang).to_string(),
+            &path_in,
+            Page::Domain,
+        ),
         d,
         &groups,
     ))

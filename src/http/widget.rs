@@ -96,7 +96,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         meta: &meta,
         title: t(lang, "widget.title").to_string(),
         path_in: &path_in,
-        body_class: "widgetpage",
+        page: crate::render::Page::Widget,
     };
     Html(widget::page(&chrome, &script_tag, &iframe_tag).into_string()).into_response()
 }

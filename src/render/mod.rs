@@ -23,8 +23,38 @@ pub struct Chrome<'a> {
     pub title: String,
     /// The same page in another language (for the language switcher and `hreflang`).
     pub path_in: &'a dyn Fn(Lang) -> String,
-    /// Extra class on `<body>`, e.g. to style the search page.
-    pub body_class: &'static str,
+    /// Which page this is: its class on `<body>`.
+    pub page: Page,
+}
+
+/// The kinds of page, each with its class on `<body>`. Page classes all start with `page-`
+/// and component classes never do, so a component's rule (`.domain`, the domain badge) cannot
+/// style a whole page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Search,
+    Resource,
+    Domain,
+    Basket,
+    Widget,
+    NotFound,
+    Admin,
+}
+
+impl Page {
+    pub fn class(self) -> &'static str {
+        match self {
+            Page::Home => "page-home",
+            Page::Search => "page-search",
+            Page::Resource => "page-resource",
+            Page::Domain => "page-domain",
+            Page::Basket => "page-basket",
+            Page::Widget => "page-widget",
+            Page::NotFound => "page-notfound",
+            Page::Admin => "page-admin",
+        }
+    }
 }
 
 pub use crate::i18n::fill as fmt;
@@ -51,7 +81,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                 }
                 script src=(a.js) defer {}
             }
-            body class=(c.body_class) {
+            body class=(c.page.class()) {
                 a.skip href="#main" { (t(lang, "skip")) }
                 header.site {
                     div.bar {

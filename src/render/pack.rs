@@ -66,7 +66,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                     script src=(assets.js) defer {}
                 }
             }
-            body.pack {
+            body.page-pack {
                 @if mode == Mode::Online {
                     nav.packbar aria-label=(t(lang, "pack.title")) {
                         a href=(p.back_url) { "← " (t(lang, "pack.back")) }
@@ -74,6 +74,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                         a.button href=(p.download_url) download { (t(lang, "pack.download")) }
                     }
                 }
+                main #main {
                 section.cover {
                     p.kicker { (p.site_title) " · " (t(lang, "pack.title")) }
                     h1 { (p.title) }
@@ -115,6 +116,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                             div.body lang=(shown.code()) { (PreEscaped(to_safe_html(&v.markdown))) }
                         }
                     }
+                }
                 }
             }
         }

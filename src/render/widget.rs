@@ -17,8 +17,8 @@ pub fn embed(lang: Lang, domain: &str, kind: &str, results: usize) -> Markup {
                 title { (t(lang, "site.title")) }
                 link rel="stylesheet" href=(crate::render::assets::urls().css);
             }
-            body.embed {
-                profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {}
+            body.page-embed {
+                main { profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {} }
                 script src="/widget.js" data-embed {}
             }
         }

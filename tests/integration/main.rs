@@ -10,6 +10,7 @@ mod deploy;
 mod gaps;
 mod hardening;
 mod import;
+mod layout;
 mod pack;
 mod pages;
 mod public_url;
