@@ -83,6 +83,7 @@ pub async fn gaps(
                 title: t(lang, "gaps.title").to_string(),
                 path_in: &path_in,
                 page: crate::render::Page::Admin,
+                basket: &[],
             };
             let page = crate::render::gaps::page(&chrome, gaps.as_deref(), settings.as_ref());
             axum::response::Html(page.into_string()).into_response()

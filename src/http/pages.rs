@@ -18,6 +18,8 @@ use maud::Markup;
 /// one ever does, the visitor gets a short error instead of megabytes held in memory.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
+/// A page as sent: no larger than [`MAX_PAGE_BYTES`], revalidated on each visit, and
+/// varying with the cookie (the header shows the visitor's session, cards their state).
 fn page(markup: Markup) -> Response {
     let html = markup.into_string();
     if html.len() > MAX_PAGE_BYTES {
@@ -29,7 +31,10 @@ fn page(markup: Markup) -> Response {
             .into_response();
     }
     (
-        [(header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::VARY, "Cookie"),
+        ],
         axum::response::Html(html),
     )
         .into_response()
@@ -41,6 +46,7 @@ fn chrome<'a>(
     title: String,
     path_in: &'a dyn Fn(Lang) -> String,
     page: Page,
+    basket: &'a [String],
 ) -> Chrome<'a> {
     Chrome {
         lang,
@@ -48,6 +54,7 @@ fn chrome<'a>(
         title,
         path_in,
         page,
+        basket,
     }
 }
 
@@ -60,6 +67,7 @@ pub fn not_found(meta: &Meta, lang: Lang) -> Response {
         t(lang, "notfound.title").to_string(),
         &path_in,
         Page::NotFound,
+        &[],
     );
     (StatusCode::NOT_FOUND, page(pages::not_found(&c))).into_response()
 }
@@ -115,11 +123,20 @@ pub async fn off_workers(work: impl FnOnce() -> Response + Send + 'static) -> Re
     })
 }
 
-pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
-    off_workers(move || home_page(&state, lang)).await
+/// The ids in the visitor's session basket.
+fn basket(headers: &HeaderMap) -> Vec<String> {
+    super::pack::cookie_ids(headers)
 }
 
-fn home_page(state: &AppState, lang: Lang) -> Response {
+pub async fn home(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+) -> Response {
+    off_workers(move || home_page(&state, lang, &basket(&headers))).await
+}
+
+fn home_page(state: &AppState, lang: Lang, basket: &[String]) -> Response {
     let meta = state.meta();
     let browse = match search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang)) {
         Ok(b) => b,
@@ -128,7 +145,7 @@ fn home_page(state: &AppState, lang: Lang) -> Response {
     let path_in = |l: Lang| format!("/{}/", l.code());
     let title = t(lang, "breadcrumb.home").to_string();
     page(pages::home(
-        &chrome(lang, &meta, title, &path_in, Page::Home),
+        &chrome(lang, &meta, title, &path_in, Page::Home, basket),
         &browse,
     ))
 }
@@ -137,11 +154,12 @@ pub async fn search_page(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Response {
-    off_workers(move || results_page(&state, lang, raw.as_deref())).await
+    off_workers(move || results_page(&state, lang, raw.as_deref(), &basket(&headers))).await
 }
 
-fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
+fn results_page(state: &AppState, lang: Lang, raw: Option<&str>, basket: &[String]) -> Response {
     let meta = state.meta();
     let params = super::params::Params::parse(raw);
     let q: String = params
@@ -194,7 +212,7 @@ fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
         format!("{q} – {}", t(lang, "search.title"))
     };
     page(pages::search(
-        &chrome(lang, &meta, title, &path_in, Page::Search),
+        &chrome(lang, &meta, title, &path_in, Page::Search, basket),
         &req,
         &answer,
         answer.did_you_mean.as_deref(),
@@ -206,11 +224,12 @@ pub async fn resource_page(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     Path((_, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
-    off_workers(move || reading_page(&state, lang, &id)).await
+    off_workers(move || reading_page(&state, lang, &id, &basket(&headers))).await
 }
 
-fn reading_page(state: &AppState, lang: Lang, id: &str) -> Response {
+fn reading_page(state: &AppState, lang: Lang, id: &str, basket: &[String]) -> Response {
     let meta = state.meta();
     let index = state.index();
     let searcher = index.searcher();
@@ -233,7 +252,7 @@ fn reading_page(state: &AppState, lang: Lang, id: &str) -> Response {
     let rid = resource.id.clone();
     let path_in = move |l: Lang| crate::content::page_path(l, &rid);
     page(pages::resource(
-        &chrome(lang, &meta, title, &path_in, Page::Resource),
+        &chrome(lang, &meta, title, &path_in, Page::Resource, basket),
         &resource,
         &recommendations,
         &related,
@@ -244,11 +263,12 @@ pub async fn domain_page(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     Path((_, domain)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
-    off_workers(move || domain_listing(&state, lang, &domain)).await
+    off_workers(move || domain_listing(&state, lang, &domain, &basket(&headers))).await
 }
 
-fn domain_listing(state: &AppState, lang: Lang, domain: &str) -> Response {
+fn domain_listing(state: &AppState, lang: Lang, domain: &str, basket: &[String]) -> Response {
     let meta = state.meta();
     let Some(d) = meta.domains.iter().find(|x| x.id == domain) else {
         return not_found(&meta, lang);
@@ -274,6 +294,7 @@ fn domain_listing(state: &AppState, lang: Lang, domain: &str) -> Response {
             d.label(lang).to_string(),
             &path_in,
             Page::Domain,
+            basket,
         ),
         d,
         &groups,

@@ -97,6 +97,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         title: t(lang, "widget.title").to_string(),
         path_in: &path_in,
         page: crate::render::Page::Widget,
+        basket: &[],
     };
     Html(widget::page(&chrome, &script_tag, &iframe_tag).into_string()).into_response()
 }

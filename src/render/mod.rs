@@ -25,6 +25,17 @@ pub struct Chrome<'a> {
     pub path_in: &'a dyn Fn(Lang) -> String,
     /// Which page this is: its class on `<body>`.
     pub page: Page,
+    /// Ids in the visitor's session basket: the header shows how many.
+    pub basket: &'a [String],
+}
+
+/// The header's basket link: "My session", with the count once it holds something.
+pub fn basket_label(lang: Lang, n: usize) -> String {
+    if n == 0 {
+        t(lang, "basket.title").to_string()
+    } else {
+        fmt(t(lang, "basket.count"), &[("n", &n.to_string())])
+    }
 }
 
 /// The kinds of page, each with its class on `<body>`. Page classes all start with `page-`
@@ -89,7 +100,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                             span.logo aria-hidden="true" { "P" }
                             span { (site_title) }
                         }
-                        a.basketlink href={ "/" (lang.code()) "/basket" } { (t(lang, "basket.title")) }
+                        a #basket-link .basketlink href={ "/" (lang.code()) "/basket" } { (basket_label(lang, c.basket.len())) }
                         nav aria-label=(t(lang, "lang.label")) .langs {
                             ul {
                                 @for other in &c.meta.site.languages {
@@ -108,6 +119,9 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                     }
                 }
                 main #main tabindex="-1" { (main) }
+                // Where the page script announces what changed in place (a new result count,
+                // a resource added to the session).
+                div #announce .visually-hidden role="status" aria-live="polite" {}
                 footer.site {
                     p { (t(lang, "footer.text")) }
                     p {
@@ -169,13 +183,73 @@ pub fn fallback_notice(lang: Lang, shown: Lang) -> Markup {
     }
 }
 
-/// One result in a list.
-pub fn hit_card(hit: &Hit, lang: Lang, domains: &[Domain], heading: &str) -> Markup {
-    let color = domain_of(domains, &hit.domain).map_or("#666", |d| d.color.as_str());
+/// What a result card needs to know of the list it is in.
+pub struct Cards<'a> {
+    pub lang: Lang,
+    pub domains: &'a [Domain],
+    /// The page's own address, for "add to my session" to come back to.
+    pub back: &'a str,
+    /// Ids in the visitor's session: their cards say so instead of offering to add.
+    pub basket: &'a [String],
+    /// The domains the list is limited to (a domain filter, a domain page).
+    pub within: &'a [String],
+}
+
+/// The anchor of a resource's card in a list, for "add to my session" to come back to.
+pub fn card_anchor(id: &str) -> String {
+    let slug: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("hit-{slug}")
+}
+
+/// The domain a card is drawn in: its main domain, unless the list is limited to domains
+/// the resource belongs to only as a secondary one; then the first of those, so that the
+/// card's colour agrees with the filter.
+fn matched_secondary<'a>(hit: &'a Hit, within: &[String]) -> Option<&'a str> {
+    if within.is_empty() || within.contains(&hit.domain) {
+        return None;
+    }
+    hit.domains
+        .iter()
+        .find(|d| within.contains(d))
+        .map(String::as_str)
+}
+
+/// "+ Add to my session", or "✓ In my session" (a link to it) once it is there.
+pub fn add_link(lang: Lang, id: &str, back: &str, basket: &[String], class: &str) -> Markup {
+    if basket.iter().any(|b| b == id) {
+        return html! {
+            a class={ (class) " in" } href={ "/" (lang.code()) "/basket" } { "✓ " (t(lang, "basket.added")) }
+        };
+    }
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("id", id);
+    q.append_pair("back", back);
     html! {
-        article.hit style={ "--dc:" (color) } {
+        a class=(class) href={ "/" (lang.code()) "/basket/add?" (q.finish()) } data-add { "+ " (t(lang, "basket.add")) }
+    }
+}
+
+/// One result in a list.
+pub fn hit_card(hit: &Hit, cards: &Cards, heading: &str) -> Markup {
+    let (lang, domains) = (cards.lang, cards.domains);
+    let secondary = matched_secondary(hit, cards.within);
+    let drawn_in = secondary.unwrap_or(&hit.domain);
+    let color = domain_of(domains, drawn_in).map_or("#666", |d| d.color.as_str());
+    let anchor = card_anchor(&hit.id);
+    let back = format!("{}#{anchor}", cards.back);
+    html! {
+        article.hit #(anchor) style={ "--dc:" (color) } {
             div.meta {
                 span.type { (type_label(lang, hit.kind)) }
+                @if let Some(d) = secondary {
+                    span.matched {
+                        (domain_badge(domains, d, lang))
+                        small { " (" (t(lang, "domain.secondary")) ")" }
+                    }
+                }
                 (domain_badge(domains, &hit.domain, lang))
                 span.langs {
                     @for l in &hit.translations {
@@ -192,7 +266,7 @@ pub fn hit_card(hit: &Hit, lang: Lang, domains: &[Domain], heading: &str) -> Mar
             @if !hit.snippet.is_empty() {
                 p.snippet lang=(hit.lang.code()) { (PreEscaped(&hit.snippet)) }
             }
-            a.add href={ "/" (lang.code()) "/basket/add?id=" (form_urlencoded::byte_serialize(hit.id.as_bytes()).collect::<String>()) } { "+ " (t(lang, "basket.add")) }
+            (add_link(lang, &hit.id, &back, cards.basket, "add"))
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The pages (README, "Pages"): home, search, resource, domain, and the not-found page.
 
 use super::{
-    domain_badge, domain_of, fallback_notice, fmt, hit_card, layout, search_form, type_label,
-    Chrome,
+    add_link, domain_badge, domain_of, fallback_notice, fmt, hit_card, layout, search_form,
+    type_label, Cards, Chrome,
 };
 use crate::content::{to_safe_html, Resource, ResourceType};
 use crate::i18n::t;
@@ -115,6 +115,14 @@ pub fn search(
         .total
         .div_ceil(req.per_page)
         .min(crate::search::MAX_DEPTH / req.per_page);
+    let here = search_url(lang, q, &req.domains, &req.types, req.page);
+    let cards = Cards {
+        lang,
+        domains,
+        back: &here,
+        basket: c.basket,
+        within: &req.domains,
+    };
     let main = html! {
         form #search-form.searchpage action={ "/" (lang.code()) "/search" } method="get" {
             div.searchbar {
@@ -126,12 +134,12 @@ pub fn search(
                 }
             }
             div.columns {
-                section #results.results aria-labelledby="results-h" aria-live="polite" {
+                section #results.results aria-labelledby="results-h" {
                     h1 #results-h {
                         (count)
                         @if !q.is_empty() { " " span.for { (fmt(t(lang, "search.results_for"), &[("q", q)])) } }
                     }
-                    p.jump { a href="#facets-h" { (t(lang, "facets.jump")) " ↓" } }
+                    p.jump { a href="#facets-h" { (t(lang, "facets.jump")) } }
                     @if selected {
                         div.chips aria-label=(t(lang, "facets.active")) {
                             @for d in &req.domains {
@@ -191,7 +199,7 @@ pub fn search(
                     }
                     ol.hits {
                         @for hit in &answer.hits {
-                            li { (hit_card(hit, lang, domains, "h2")) }
+                            li { (hit_card(hit, &cards, "h2")) }
                         }
                     }
                     @if pages > 1 {
@@ -298,13 +306,7 @@ pub fn resource(
                     }
                 }
             }
-            p.actions {
-                a.button href={ "/" (lang.code()) "/basket/add?id=" (form_urlencoded::byte_serialize(r.id.as_bytes()).collect::<String>()) } { "+ " (t(lang, "basket.add")) }
-                @if r.kind == ResourceType::Module {
-                    " "
-                    a.button href={ "/" (lang.code()) "/modules/" (r.id.strip_prefix("modules/").unwrap_or(&r.id)) "/pack" } { (t(lang, "pack.open_module")) }
-                }
-            }
+            (actions(c, r))
             div.body lang=(shown.code()) { (PreEscaped(to_safe_html(&version.markdown))) }
             @if !version.tags.is_empty() {
                 p.tags { span { (t(lang, "resource.tags")) ": " } @for tag in &version.tags { a href=(search_url(lang, tag, &[], &[], 1)) { (tag) } " " } }
@@ -325,6 +327,26 @@ pub fn resource(
         }
     };
     layout(c, main)
+}
+
+/// The resource's actions. On a module, preparing the session pack is the main one (a filled
+/// button, with what the pack holds); adding to one's session is secondary (outlined).
+fn actions(c: &Chrome, r: &Resource) -> Markup {
+    let lang = c.lang;
+    let here = crate::content::page_path(lang, &r.id);
+    html! {
+        div.actions {
+            @if r.kind == ResourceType::Module {
+                p.primary-action {
+                    a.button.primary href={ "/" (lang.code()) "/modules/" (r.id.strip_prefix("modules/").unwrap_or(&r.id)) "/pack" } aria-describedby="pack-what" {
+                        (t(lang, "pack.open_module"))
+                    }
+                    " " small #pack-what { (t(lang, "pack.open_module_what")) }
+                }
+            }
+            p { (add_link(lang, &r.id, &here, c.basket, "button secondary")) }
+        }
+    }
 }
 
 fn panel(
@@ -362,6 +384,14 @@ pub fn domain(
 ) -> Markup {
     let lang = c.lang;
     let domains = &c.meta.domains;
+    let here = format!("/{}/domains/{}", lang.code(), d.id);
+    let cards = Cards {
+        lang,
+        domains,
+        back: &here,
+        basket: c.basket,
+        within: std::slice::from_ref(&d.id),
+    };
     let main = html! {
         nav.crumbs aria-label=(t(lang, "breadcrumb.label")) {
             ol {
@@ -384,7 +414,7 @@ pub fn domain(
                         " " span.n { "(" (total) ")" }
                     }
                     ol.hits.compact {
-                        @for hit in hits { li { (hit_card(hit, lang, domains, "h3")) } }
+                        @for hit in hits { li { (hit_card(hit, &cards, "h3")) } }
                     }
                     @if *total > hits.len() {
                         p { a href=(search_url(lang, "", std::slice::from_ref(&d.id), &[*kind], 1)) { (t(lang, "search.all")) " (" (total) ")" } }

@@ -91,39 +91,39 @@ fn the_offline_file_is_self_contained() {
     );
 }
 
+/// The `name=value` part of a response's Set-Cookie.
+fn cookie_of(r: &super::support::Response) -> String {
+    r.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn a_basket_works_without_javascript_and_is_shareable() {
     let s = bundled();
     let add = get_with_headers(&format!("{}/fr/basket/add?id=R1.1", s.base), &[]);
     assert_eq!(add.status, 303);
-    assert_eq!(add.header("location"), Some("/fr/basket?id=R1.1"));
-    let cookie = add
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    assert_eq!(
+        add.header("location"),
+        Some("/fr/basket"),
+        "no way back: the basket"
+    );
+    let cookie = cookie_of(&add);
     let add = get_with_headers(
         &format!("{}/fr/basket/add?id=cases%2Frupture-de-formation", s.base),
         &[("Cookie", &cookie)],
     );
-    assert_eq!(
-        add.header("location"),
-        Some("/fr/basket?id=R1.1&id=cases%2Frupture-de-formation")
-    );
-    let cookie = add
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = cookie_of(&add);
     // The basket from the cookie, with reorder and remove links.
     let page = get_with_headers(&format!("{}/fr/basket", s.base), &[("Cookie", &cookie)]).text;
     assert!(page.contains("Accueillir rapidement") && page.contains("abandonne sa formation"));
     assert!(
-        page.contains("href=\"/fr/basket?id=cases%2Frupture-de-formation&amp;id=R1.1\""),
+        page.contains(
+            "href=\"/fr/basket?id=cases%2Frupture-de-formation&amp;id=R1.1&amp;use=replace\""
+        ),
         "move down link"
     );
     assert!(
@@ -142,6 +142,147 @@ fn a_basket_works_without_javascript_and_is_shareable() {
         303,
         "an empty pack goes to the basket"
     );
+}
+
+#[test]
+fn adding_without_javascript_returns_to_the_same_place_of_the_same_page() {
+    let s = bundled();
+    let html = s.get("/fr/search?q=interpr%C3%A8te&type=tool").text;
+    let href = html
+        .split("href=\"/fr/basket/add?")
+        .nth(1)
+        .expect("an add link")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let add = s.get(&format!("/fr/basket/add?{href}"));
+    assert_eq!(add.status, 303);
+    let to = add.header("location").unwrap();
+    assert!(
+        to.starts_with("/fr/search?q=interpr%C3%A8te&type=tool#hit-"),
+        "back to the results, at the card: {to}"
+    );
+    let anchor = to.split('#').nth(1).unwrap();
+    assert!(
+        html.contains(&format!("id=\"{anchor}\"")),
+        "the card has that anchor"
+    );
+    // Back on the page, the card says it is in the session and the header counts it.
+    let cookie = cookie_of(&add);
+    let again = get_with_headers(
+        &format!("{}{}", s.base, to.split('#').next().unwrap()),
+        &[("Cookie", &cookie)],
+    )
+    .text;
+    assert!(again.contains("Ma séance (1)"), "the header's count");
+    assert!(again.contains("✓ Dans ma séance"), "the card's state");
+    // Only paths of this service: never another site.
+    for back in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\r\nSet-Cookie:x",
+        "/ x",
+        "javascript:alert(1)",
+        "evil",
+    ] {
+        let r = s.get_with("/fr/basket/add", &[("id", "R1.1"), ("back", back)]);
+        assert_eq!(r.header("location"), Some("/fr/basket"), "back={back}");
+    }
+}
+
+#[test]
+fn the_page_script_adds_in_place_and_gets_what_to_show_and_say() {
+    let s = bundled();
+    let r = get_with_headers(
+        &format!("{}/sv/basket/add?id=R1.1&back=%2Fsv%2F", s.base),
+        &[("Accept", "application/json")],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.header("set-cookie").unwrap().contains("R1%2E1"));
+    let v = r.json();
+    assert_eq!(v["count"], 1);
+    assert_eq!(v["link"], "Min session (1)");
+    assert_eq!(v["added"], "I min session");
+    assert!(v["said"].as_str().unwrap().contains("(1 resurser)"), "{v}");
+}
+
+#[test]
+fn a_colleagues_link_asks_before_it_replaces_ones_own_session() {
+    let s = bundled();
+    let mine = "profint_session=R1.1";
+    let link = "/fr/basket?id=cases%2Frupture-de-formation&id=R2.1";
+    let r = get_with_headers(&format!("{}{link}", s.base), &[("Cookie", mine)]);
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("set-cookie").is_none(),
+        "one's own session is kept as it is"
+    );
+    assert!(
+        r.text.contains("Une séance partagée avec vous"),
+        "the page asks"
+    );
+    assert!(
+        r.text.contains("abandonne sa formation"),
+        "the shared resources"
+    );
+    let merge = "/fr/basket?id=cases%2Frupture-de-formation&amp;id=R2.1&amp;use=merge";
+    let replace = "/fr/basket?id=cases%2Frupture-de-formation&amp;id=R2.1&amp;use=replace";
+    assert!(
+        r.text.contains(merge) && r.text.contains(replace),
+        "both choices"
+    );
+    assert!(
+        r.text.contains("Ma séance (1)"),
+        "the header counts one's own session"
+    );
+    // Merging keeps one's own first.
+    let merged = get_with_headers(
+        &format!("{}{}", s.base, merge.replace("&amp;", "&")),
+        &[("Cookie", mine)],
+    );
+    assert_eq!(merged.status, 303);
+    assert_eq!(
+        merged.header("location"),
+        Some("/fr/basket?id=R1.1&id=cases%2Frupture-de-formation&id=R2.1")
+    );
+    assert_eq!(
+        cookie_of(&merged),
+        "profint_session=R1%2E1,cases%2Frupture%2Dde%2Dformation,R2%2E1"
+    );
+    // Replacing takes the link's list.
+    let replaced = get_with_headers(
+        &format!("{}{}", s.base, replace.replace("&amp;", "&")),
+        &[("Cookie", mine)],
+    );
+    assert_eq!(
+        replaced.header("location"),
+        Some("/fr/basket?id=cases%2Frupture-de-formation&id=R2.1")
+    );
+    // Without a session of one's own, or with the same one, the link is simply one's session.
+    for cookie in [
+        "",
+        "profint_session=cases%2Frupture%2Dde%2Dformation,R2%2E1",
+    ] {
+        let r = get_with_headers(&format!("{}{link}", s.base), &[("Cookie", cookie)]);
+        assert!(r.text.contains("<h1>Ma séance</h1>"), "cookie {cookie:?}");
+        assert!(r.header("set-cookie").is_some());
+    }
+}
+
+#[test]
+fn remove_and_move_links_name_the_resource_they_act_on() {
+    let page = bundled()
+        .get("/en/basket?id=R1.1&id=cases%2Frupture-de-formation")
+        .text;
+    let basket = page.split("<ol class=\"basket\">").nth(1).unwrap();
+    assert!(
+        basket.contains("<span class=\"visually-hidden\">Remove: A young refugee drops out"),
+        "remove names its resource: {basket}"
+    );
+    assert!(basket.contains("<span class=\"visually-hidden\">Move down: Receive people quickly"));
+    assert!(basket.contains("<span class=\"visually-hidden\">Move up: A young refugee"));
 }
 
 #[test]

@@ -279,3 +279,54 @@ fn every_page_names_an_icon_that_is_served_and_favicon_ico_answers() {
         assert!(icon.content_type.starts_with("image/svg+xml"));
     }
 }
+
+/// The `--dc` colours of the result cards of a page, and how many say which secondary
+/// domain they matched.
+fn card_colours(html: &str) -> (Vec<String>, usize) {
+    let colours = html
+        .split("<article class=\"hit\"")
+        .skip(1)
+        .map(|card| {
+            card.split("--dc:")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    (colours, html.matches("class=\"matched\"").count())
+}
+
+#[test]
+fn with_a_domain_filter_every_card_wears_that_domains_colour_and_says_why() {
+    let s = super::support::bundled();
+    let parcours = "#b0306a";
+    for path in [
+        "/fr/search?domain=parcours",
+        "/sv/search?q=arbete&domain=parcours",
+        "/en/domains/parcours",
+    ] {
+        let html = s.get(path).text;
+        let (colours, matched) = card_colours(&html);
+        assert!(!colours.is_empty(), "{path}: no cards");
+        assert!(
+            colours.iter().all(|c| c == parcours),
+            "{path}: cards in other domains' colours: {colours:?}"
+        );
+        assert!(
+            matched > 0,
+            "{path}: no card names its matched secondary domain"
+        );
+    }
+    let html = s.get("/en/domains/parcours").text;
+    assert!(html.contains("(secondary domain)"));
+    // Two filters: a card matching either keeps its own main colour when that is one of them.
+    let html = s.get("/fr/search?domain=parcours&domain=accueil").text;
+    let (colours, _) = card_colours(&html);
+    assert!(
+        colours.iter().all(|c| c == parcours || c == "#2563a8"),
+        "{colours:?}"
+    );
+}

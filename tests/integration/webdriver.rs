@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const ARROW_DOWN: &str = "\u{E015}";
 pub const ENTER: &str = "\u{E007}";
+pub const TAB: &str = "\u{E004}";
+pub const SPACE: &str = " ";
 
 pub struct Browser {
     base: String,
@@ -35,6 +37,15 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium session; `None` (with a notice) when they
     /// are not installed, unless PROFINT_REQUIRE_BROWSER=1 makes that a failure.
     pub fn start(width: u32, height: u32, mobile: bool) -> Option<Browser> {
+        Self::start_with(width, height, mobile, true)
+    }
+
+    /// A browser with JavaScript turned off, to check that pages work without it.
+    pub fn without_script(width: u32, height: u32) -> Option<Browser> {
+        Self::start_with(width, height, false, false)
+    }
+
+    fn start_with(width: u32, height: u32, mobile: bool, script: bool) -> Option<Browser> {
         let (Some(chromium), Some(driver)) = (which("chromium"), which("chromedriver")) else {
             if std::env::var("PROFINT_REQUIRE_BROWSER").as_deref() == Ok("1") {
                 panic!("PROFINT_REQUIRE_BROWSER=1 but chromium or chromedriver is missing (apt-get install chromium chromium-driver)");
@@ -70,6 +81,9 @@ impl Browser {
                      "--hide-scrollbars", format!("--window-size={width},{height}"),
                      format!("--user-data-dir={}", profile.display())]
         });
+        if !script {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
         if mobile {
             options["mobileEmulation"] =
                 json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
@@ -154,6 +168,20 @@ impl Browser {
             "POST",
             &format!("/element/{el}/value"),
             Some(json!({"text": text})),
+        );
+    }
+
+    /// Presses each key of `keys` in turn, wherever the focus is, as a keyboard user does.
+    pub fn press(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for key in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": key.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": key.to_string()}));
+        }
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
         );
     }
 
