@@ -272,6 +272,13 @@ pub fn resource(
         fallback,
     } = r.version(lang);
     let main_domain = domain_of(domains, &r.domain);
+    // Recommendations the resource illustrates are listed above the panels: not again.
+    let others: Vec<RelatedHit> = related
+        .recommendations
+        .iter()
+        .filter(|h| !recommendations.iter().any(|(id, _)| *id == h.hit.id))
+        .cloned()
+        .collect();
     let main = html! {
         nav.crumbs aria-label=(t(lang, "breadcrumb.label")) {
             ol {
@@ -322,7 +329,7 @@ pub fn resource(
             (panel(lang, "related.cases", "rel-cases", &related.cases, domains))
             (panel(lang, "related.tools", "rel-tools", &related.tools, domains))
             @if !related.practices.is_empty() { (panel(lang, "related.practices", "rel-practices", &related.practices, domains)) }
-            @if !related.recommendations.is_empty() && r.kind != ResourceType::Recommendation { (panel(lang, "related.recommendations", "rel-recs", &related.recommendations, domains)) }
+            @if !others.is_empty() && r.kind != ResourceType::Recommendation { (panel(lang, "related.recommendations", "rel-recs", &others, domains)) }
             @if !related.modules.is_empty() { (panel(lang, "related.modules", "rel-modules", &related.modules, domains)) }
         }
     };
@@ -349,6 +356,17 @@ fn actions(c: &Chrome, r: &Resource) -> Markup {
     }
 }
 
+/// Reasons as one line that reads as a sentence: "Suggested by the authors with this
+/// resource · also applies recommendation R5.2".
+fn sentence(reasons: &[String]) -> String {
+    let line = reasons.join(" · ");
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => line,
+    }
+}
+
 fn panel(
     lang: Lang,
     key: &str,
@@ -367,7 +385,7 @@ fn panel(
                         li style={ "--dc:" (domain_of(domains, &h.hit.domain).map_or("#666", |d| d.color.as_str())) } {
                             a href=(h.hit.url) lang=(h.hit.lang.code()) { (h.hit.title) }
                             @if h.hit.fallback { " " (fallback_notice(lang, h.hit.lang)) }
-                            small.why { (t(lang, "related.why")) " " (h.reasons.join(", ")) }
+                            small.why { (sentence(&h.reasons)) }
                         }
                     }
                 }

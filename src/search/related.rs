@@ -227,7 +227,11 @@ fn by_type(scored: Vec<Scored>, lang: Lang, limit: usize) -> Related {
         let snippet = super::escape_html(&super::crop(summary, 160));
         list.push(RelatedHit {
             hit: hit(&related.card, lang, related.score, snippet),
-            reasons: related.codes.iter().map(|c| describe(lang, c)).collect(),
+            reasons: related
+                .codes
+                .iter()
+                .map(|c| describe(lang, c, related.card.kind))
+                .collect(),
             reason_codes: related.codes,
         });
     }
@@ -297,10 +301,15 @@ pub fn explain(this: &Card, other: &Card, similarity: f32) -> (f32, Vec<String>)
     (score, codes)
 }
 
-/// A reason code in words.
-pub fn describe(lang: Lang, code: &str) -> String {
+/// A reason code in words, as a professional reads them (`views/i18n`, `reason.*`). `other`
+/// is the related resource's type: `illustrates` reads "the recommendation it puts into
+/// practice" for a recommendation, "puts this recommendation into practice" otherwise.
+pub fn describe(lang: Lang, code: &str, other: ResourceType) -> String {
     match code.split_once(':') {
         Some(("recommendation", id)) => t(lang, "reason.recommendation").replace("{id}", id),
+        _ if code == "illustrates" && other == ResourceType::Recommendation => {
+            t(lang, "reason.illustrated").to_string()
+        }
         _ => t(lang, &format!("reason.{code}")).to_string(),
     }
 }

@@ -330,3 +330,73 @@ fn with_a_domain_filter_every_card_wears_that_domains_colour_and_says_why() {
         "{colours:?}"
     );
 }
+
+#[test]
+fn related_panels_give_reasons_in_plain_words_and_no_recommendation_twice() {
+    let s = super::support::bundled();
+    let engine_terms = [
+        ("fr", ["lien explicite", "texte proche", "pourquoi :"]),
+        ("en", ["explicit link", "similar text", "why:"]),
+        ("it", ["collegamento esplicito", "testo simile", "perché:"]),
+        ("sv", ["uttrycklig länk", "liknande text", "varför:"]),
+    ];
+    let plain = [
+        ("fr", "Proposé par les auteurs avec cette ressource"),
+        ("en", "Suggested by the authors with this resource"),
+        ("it", "Proposto dagli autori insieme a questa risorsa"),
+        (
+            "sv",
+            "Föreslås av författarna tillsammans med den här resursen",
+        ),
+    ];
+    for ((lang, terms), (_, link)) in engine_terms.iter().zip(plain) {
+        let html = s.get(&format!("/{lang}/r/cases/rupture-de-formation")).text;
+        let panels = html.split("<div class=\"related\">").nth(1).unwrap();
+        for term in terms {
+            assert!(!panels.contains(term), "{lang}: the panels say «{term}»");
+        }
+        assert!(panels.contains(link), "{lang}: no «{link}»");
+        // R3.4 and R5.2 are listed under "recommendations illustrated": not again below.
+        let above = html.split("class=\"illustrates\"").nth(1).unwrap();
+        assert!(above.contains("/r/R3.4\"") && above.contains("/r/R5.2\""));
+        let recs = panels
+            .split("id=\"rel-recs\"")
+            .nth(1)
+            .map_or("", |p| p.split("</section>").next().unwrap());
+        for id in ["R3.4", "R5.2"] {
+            assert!(
+                !recs.contains(&format!("/r/{id}\"")),
+                "{lang}: {id} listed twice"
+            );
+        }
+    }
+    // The API keeps its codes; its words say which way a recommendation goes.
+    let from_case = s
+        .get("/api/resources/cases%2Frupture-de-formation/related?lang=en")
+        .json();
+    let r34 = from_case["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "R3.4")
+        .unwrap();
+    assert!(r34["reason_codes"]
+        .as_array()
+        .unwrap()
+        .contains(&"illustrates".into()));
+    assert!(r34["reasons"]
+        .as_array()
+        .unwrap()
+        .contains(&"the recommendation this resource puts into practice".into()));
+    let from_rec = s.get("/api/resources/R3.4/related?lang=en").json();
+    let case = from_rec["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "cases/rupture-de-formation")
+        .unwrap();
+    assert!(case["reasons"]
+        .as_array()
+        .unwrap()
+        .contains(&"puts this recommendation into practice".into()));
+}
