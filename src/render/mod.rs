@@ -271,6 +271,52 @@ pub fn hit_card(hit: &Hit, cards: &Cards, heading: &str) -> Markup {
     }
 }
 
+/// A `YYYY-MM-DD` date (or the date part of a timestamp) as people write it in `lang`:
+/// "1er décembre 2024", "2 December 2024", "2 dicembre 2024", "2 december 2024". Anything
+/// else is given back as it is.
+pub fn long_date(lang: Lang, iso: &str) -> String {
+    let parts: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
+    let number = |s: &&str, len: usize| (s.len() == len).then(|| s.parse::<u32>().ok()).flatten();
+    let (Some(y), Some(m), Some(d)) = (
+        parts.first().and_then(|s| number(s, 4)),
+        parts.get(1).and_then(|s| number(s, 2)),
+        parts.get(2).and_then(|s| number(s, 2)),
+    ) else {
+        return iso.to_string();
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return iso.to_string();
+    }
+    let day = if d == 1 {
+        t(lang, "date.first_day").to_string()
+    } else {
+        d.to_string()
+    };
+    fmt(
+        t(lang, "date.format"),
+        &[
+            ("d", &day),
+            ("month", t(lang, &format!("date.month.{m}"))),
+            ("y", &y.to_string()),
+        ],
+    )
+}
+
+/// A date for people, marked up as a `<time>` for machines when it is a `YYYY-MM-DD` one.
+pub fn date(lang: Lang, iso: &str) -> Markup {
+    let written = long_date(lang, iso);
+    html! {
+        @if written == iso { (iso) } @else { time datetime=(iso.get(..10).unwrap_or(iso)) { (written) } }
+    }
+}
+
+/// The UI string `key` with its `{date}` written by [`date`].
+pub fn dated(lang: Lang, key: &str, iso: &str) -> Markup {
+    let template = t(lang, key);
+    let (before, after) = template.split_once("{date}").unwrap_or((template, ""));
+    html! { (before) (date(lang, iso)) (after) }
+}
+
 /// A country named in the corpus (in French, the language of the originals) in `lang`;
 /// "Belgique et France" becomes "Belgium and France".
 pub fn country(lang: Lang, name: &str) -> String {
@@ -282,4 +328,23 @@ pub fn country(lang: Lang, name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(&format!(" {} ", t(lang, "word.and")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::long_date;
+    use crate::lang::Lang;
+
+    #[test]
+    fn dates_are_written_as_each_language_writes_them() {
+        assert_eq!(long_date(Lang::Fr, "2024-12-01"), "1er décembre 2024");
+        assert_eq!(long_date(Lang::Fr, "2024-03-15T10:00:00Z"), "15 mars 2024");
+        assert_eq!(long_date(Lang::En, "2024-12-02"), "2 December 2024");
+        assert_eq!(long_date(Lang::It, "2024-08-09"), "9 agosto 2024");
+        assert_eq!(long_date(Lang::It, "2024-08-01"), "1º agosto 2024");
+        assert_eq!(long_date(Lang::Sv, "2025-05-31"), "31 maj 2025");
+        for odd in ["spring 2024", "2024-13-01", "2024", ""] {
+            assert_eq!(long_date(Lang::En, odd), odd);
+        }
+    }
 }

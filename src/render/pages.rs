@@ -302,7 +302,7 @@ pub fn resource(
                     @if let Some(v) = &r.organisation { dt { (t(lang, "resource.organisation")) } dd { (v) } }
                     @if let Some(v) = &version.audience { dt { (t(lang, "resource.audience")) } dd { (v) } }
                     @if let Some(v) = &version.duration { dt { (t(lang, "resource.duration")) } dd { (v) } }
-                    @if let Some(v) = &r.updated { dt { (t(lang, "resource.updated")) } dd { (v) } }
+                    @if let Some(v) = &r.updated { dt { (t(lang, "resource.updated")) } dd { (super::date(lang, v)) } }
                     dt { (t(lang, "resource.read_in")) }
                     dd.translations {
                         @for l in r.translations.keys() {

@@ -223,6 +223,15 @@ impl Browser {
         }
     }
 
+    /// Runs a Chrome DevTools command (`Emulation.setEmulatedMedia`…) through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
     /// Switches into an iframe element, or back to the top page with `None`.
     pub fn frame(&self, el: Option<&str>) {
         let id = match el {
