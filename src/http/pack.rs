@@ -92,13 +92,16 @@ fn module_pack_page(state: &AppState, lang: Lang, slug: &str, raw: Option<&str>)
             resources: others,
         },
     ];
-    let title = module.version(lang).text.title.clone();
+    let meta = state.meta();
+    let fallback = &meta.site.fallback;
+    let shown = module.version(lang, fallback).text;
     let params = super::params::Params::parse(raw);
     let p = Pack {
         lang,
-        site_title: state.meta().site_title(lang),
-        title: crate::i18n::fill(t(lang, "pack.module_title"), &[("title", &title)]),
-        subtitle: module.version(lang).text.audience.clone(),
+        fallback,
+        site_title: meta.site_title(lang),
+        title: crate::i18n::fill(t(lang, "pack.module_title"), &[("title", &shown.title)]),
+        subtitle: shown.audience.clone(),
         date: today(),
         groups,
         download_url: format!("/{}/modules/{slug}/pack?download=1", lang.code()),
@@ -240,7 +243,12 @@ fn title_of(state: &AppState, lang: Lang, id: &str) -> Option<String> {
     let index = state.index();
     let searcher = index.searcher();
     let r = index.find(&searcher, id).ok()??;
-    Some(r.version(lang).text.title.clone())
+    Some(
+        r.version(lang, &state.meta().site.fallback)
+            .text
+            .title
+            .clone(),
+    )
 }
 
 /// What the page script shows after an addition: the header link's new text, the card's new
@@ -389,9 +397,11 @@ fn basket_pack_page(
         return Redirect::to(&format!("/{}/basket", lang.code())).into_response();
     }
     let query = basket::ids_query(&items.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+    let meta = state.meta();
     let p = Pack {
         lang,
-        site_title: state.meta().site_title(lang),
+        fallback: &meta.site.fallback,
+        site_title: meta.site_title(lang),
         title: t(lang, "pack.custom_title").to_string(),
         subtitle: None,
         date: today(),

@@ -201,7 +201,14 @@ fn results_page(state: &AppState, lang: Lang, raw: Option<&str>, basket: &[Strin
     };
     state.options.gaps.observe(&req, &answer);
     let pathway = if req.page == 1 {
-        search::pathway::pathway(&state.index(), lang, answer.query_terms, &answer.hits)
+        let fallback = &meta.site.fallback;
+        search::pathway::pathway(
+            &state.index(),
+            lang,
+            fallback,
+            answer.query_terms,
+            &answer.hits,
+        )
     } else {
         None
     };
@@ -238,17 +245,19 @@ fn reading_page(state: &AppState, lang: Lang, id: &str, basket: &[String]) -> Re
         Ok(None) => return not_found(&meta, lang),
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };
+    let fallback = &meta.site.fallback;
     let mut recommendations = Vec::new();
     for rec in &resource.recommendations {
         if let Ok(Some(r)) = index.find(&searcher, rec) {
-            recommendations.push((r.id.clone(), r.version(lang).text.title.clone()));
+            let title = r.version(lang, fallback).text.title.clone();
+            recommendations.push((r.id.clone(), title));
         }
     }
-    let related = match related::related(&index, &resource, lang, 5) {
+    let related = match related::related(&index, &resource, lang, fallback, 5) {
         Ok(r) => r,
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };
-    let title = resource.version(lang).text.title.clone();
+    let title = resource.version(lang, fallback).text.title.clone();
     let rid = resource.id.clone();
     let path_in = move |l: Lang| crate::content::page_path(l, &rid);
     page(pages::resource(

@@ -34,10 +34,12 @@ fn named(href: &str, visible: &str, action: &str, title: &str) -> Markup {
 }
 
 /// One resource of a basket: its type above its title.
-fn entry(lang: Lang, r: &Resource) -> Markup {
+fn entry(c: &Chrome, r: &Resource) -> Markup {
+    let lang = c.lang;
+    let shown = r.version(lang, &c.meta.site.fallback);
     html! {
         span.type { (type_label(lang, r.kind)) }
-        a.title href=(page_path(lang, &r.id)) { (r.version(lang).text.title) }
+        a.title href=(page_path(lang, &r.id)) lang=(shown.lang.code()) { (shown.text.title) }
     }
 }
 
@@ -64,9 +66,9 @@ pub fn page(c: &Chrome, items: &[Resource], share: &str) -> Markup {
         } @else {
             ol.basket {
                 @for (i, r) in items.iter().enumerate() {
-                    @let title = &r.version(lang).text.title;
+                    @let title = &r.version(lang, &c.meta.site.fallback).text.title;
                     li {
-                        div.entry { (entry(lang, r)) }
+                        div.entry { (entry(c, r)) }
                         span.actions {
                             @if i > 0 { (named(&moved(i, i - 1), "↑", t(lang, "basket.up"), title)) }
                             @if i + 1 < items.len() { (named(&moved(i, i + 1), "↓", t(lang, "basket.down"), title)) }
@@ -95,7 +97,7 @@ pub fn shared(c: &Chrome, items: &[Resource], linked: &[String]) -> Markup {
         h1 { (t(lang, "basket.shared.title")) }
         p.lead { (t(lang, "basket.shared.intro")) " " (mine) }
         ol.basket.shared {
-            @for r in items { li { div.entry { (entry(lang, r)) } } }
+            @for r in items { li { div.entry { (entry(c, r)) } } }
         }
         div.choice role="group" aria-label=(t(lang, "basket.shared.choose")) {
             a.button.primary href=(using(lang, linked, "merge")) { (t(lang, "basket.shared.merge")) }

@@ -175,10 +175,13 @@ pub fn type_label(lang: Lang, kind: ResourceType) -> &'static str {
     t(lang, &format!("type.{}", kind.as_str()))
 }
 
+/// Says which language is shown to someone who asked for `lang`: "In English — not yet
+/// translated into Swedish".
 pub fn fallback_notice(lang: Lang, shown: Lang) -> Markup {
+    let name = |l: Lang| t(lang, &format!("langname.{}", l.code()));
     html! {
         span.fallback lang=(lang.code()) {
-            (fmt(t(lang, "fallback.notice"), &[("lang", t(lang, &format!("langname.{}", shown.code())))]))
+            (fmt(t(lang, "fallback.notice"), &[("lang", name(shown)), ("wanted", name(lang))]))
         }
     }
 }

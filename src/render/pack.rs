@@ -85,6 +85,8 @@ fn page_rules(parts: &[(usize, &str)]) -> String {
 
 pub struct Pack<'a> {
     pub lang: Lang,
+    /// The site's fallback languages, for parts not translated into `lang`.
+    pub fallback: &'a [Lang],
     pub site_title: String,
     pub title: String,
     pub subtitle: Option<String>,
@@ -118,7 +120,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
     };
     let titles: Vec<(usize, &str)> = parts
         .iter()
-        .map(|(n, r)| (*n, r.version(lang).text.title.as_str()))
+        .map(|(n, r)| (*n, r.version(lang, p.fallback).text.title.as_str()))
         .collect();
     html! {
         (DOCTYPE)
@@ -159,7 +161,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                                     strong { (g.heading) }
                                     ol {
                                         @for r in &g.resources {
-                                            @let v = r.version(lang).text;
+                                            @let v = r.version(lang, p.fallback).text;
                                             li {
                                                 span.num { (number(r)) }
                                                 " "
@@ -178,7 +180,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                 }
                 @for g in &p.groups {
                     @for r in &g.resources {
-                        @let crate::content::Version { lang: shown, text: v, fallback } = r.version(lang);
+                        @let crate::content::Version { lang: shown, text: v, fallback } = r.version(lang, p.fallback);
                         article.part id=(anchor(r)) style={ "page:" (page_name(number(r))) } {
                             p.kicker { span.num { (number(r)) " · " } span.type { (type_label(lang, r.kind)) } @if r.kind == crate::content::ResourceType::Recommendation { " " span.rid { (r.id) } } }
                             h2 lang=(shown.code()) { (v.title) }

@@ -270,7 +270,7 @@ pub fn resource(
         lang: shown,
         text: version,
         fallback,
-    } = r.version(lang);
+    } = r.version(lang, &c.meta.site.fallback);
     let main_domain = domain_of(domains, &r.domain);
     // Recommendations the resource illustrates are listed above the panels: not again.
     let others: Vec<RelatedHit> = related
@@ -293,7 +293,16 @@ pub fn resource(
             header {
                 p.kicker { span.type { (type_label(lang, r.kind)) } @if r.kind == ResourceType::Recommendation { " " span.rid { (r.id) } } }
                 h1 lang=(shown.code()) { (version.title) }
-                @if fallback { p { (fallback_notice(lang, shown)) } }
+                @if fallback {
+                    p {
+                        (fallback_notice(lang, shown))
+                        @if shown != r.original {
+                            " " a.original href=(crate::content::page_path(r.original, &r.id)) lang=(r.original.code()) hreflang=(r.original.code()) {
+                                (fmt(t(lang, "fallback.original"), &[("lang", t(lang, &format!("langname.{}", r.original.code())))]))
+                            }
+                        }
+                    }
+                }
                 @if !version.summary.is_empty() { p.summary lang=(shown.code()) { (version.summary) } }
                 dl.facts {
                     dt { (t(lang, "resource.domain")) }

@@ -612,7 +612,9 @@ fn a_pack_is_dated_as_each_language_writes_dates() {
     ];
     for (lang, december, prepared) in months {
         let html = bundled()
-            .get(&format!("/{lang}/modules/m1-accueillir-et-diagnostiquer/pack"))
+            .get(&format!(
+                "/{lang}/modules/m1-accueillir-et-diagnostiquer/pack"
+            ))
             .text;
         let line = html
             .split(prepared)
@@ -628,7 +630,10 @@ fn a_pack_is_dated_as_each_language_writes_dates() {
             .split('"')
             .next()
             .unwrap();
-        assert!(iso.len() == 10 && iso.as_bytes()[4] == b'-', "{lang}: {line}");
+        assert!(
+            iso.len() == 10 && iso.as_bytes()[4] == b'-',
+            "{lang}: {line}"
+        );
         let shown = line.split('>').nth(1).unwrap().split('<').next().unwrap();
         assert!(!shown.contains(iso), "{lang}: the date is raw ISO: {shown}");
         let (y, m) = (&iso[..4], &iso[5..7]);

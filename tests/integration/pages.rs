@@ -400,3 +400,59 @@ fn related_panels_give_reasons_in_plain_words_and_no_recommendation_twice() {
         .unwrap()
         .contains(&"puts this recommendation into practice".into()));
 }
+
+#[test]
+fn a_missing_translation_follows_the_sites_fallback_order_and_keeps_the_original_near() {
+    let corpus = super::support::copy_fixture("basic/corpus");
+    let s = TestServer::start(corpus.path());
+    // cases/rupture-de-parcours is in French (the original) and English; not in Swedish.
+    let html = s.get("/sv/r/cases/rupture-de-parcours").text;
+    assert!(
+        html.contains("<h1 lang=\"en\">A young refugee drops out of training"),
+        "English before the French original"
+    );
+    assert!(html.contains("På engelska — ännu inte översatt till svenska"));
+    assert!(
+        html.contains("href=\"/fr/r/cases/rupture-de-parcours\" lang=\"fr\" hreflang=\"fr\">Läs originalet (franska)"),
+        "the original one click away"
+    );
+    let hit = s.search(&[("q", "refugee training"), ("lang", "sv")])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "cases/rupture-de-parcours")
+        .cloned()
+        .expect("found");
+    assert_eq!(
+        (hit["lang"].as_str(), hit["fallback"].as_bool()),
+        (Some("en"), Some(true))
+    );
+    let search = s.get("/sv/search?q=refugee+training").text;
+    assert!(search.contains("På engelska — ännu inte översatt till svenska"));
+
+    // The site decides: straight to the original, or Italian first.
+    std::fs::write(corpus.path().join("site.yaml"), "fallback: []\n").unwrap();
+    let s = TestServer::start(corpus.path());
+    let v = s
+        .get("/api/resources/cases%2Frupture-de-parcours?lang=sv")
+        .json();
+    assert_eq!(
+        (v["lang"].as_str(), v["fallback"].as_bool()),
+        (Some("fr"), Some(true))
+    );
+    let html = s.get("/sv/r/cases/rupture-de-parcours").text;
+    assert!(html.contains("På franska — ännu inte översatt till svenska"));
+    assert!(
+        !html.contains("Läs originalet"),
+        "the original is what is shown"
+    );
+    std::fs::write(corpus.path().join("site.yaml"), "fallback: [it, en]\n").unwrap();
+    let s = TestServer::start(corpus.path());
+    let v = s
+        .get("/api/resources/cases%2Fentretien-interprete?lang=en")
+        .json();
+    assert_eq!(
+        (v["lang"].as_str(), v["fallback"].as_bool()),
+        (Some("it"), Some(true))
+    );
+}
