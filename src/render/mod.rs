@@ -127,7 +127,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                     p {
                         a href={ "/" (lang.code()) "/search" } { (t(lang, "search.all")) }
                         " · "
-                        a href="/widget" { (t(lang, "nav.widget")) }
+                        a href={ "/" (lang.code()) "/widget" } { (t(lang, "nav.widget")) }
                         " · "
                         a href={ "/api/search?lang=" (lang.code()) "&q=" } { (t(lang, "footer.api")) }
                     }

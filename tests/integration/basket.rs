@@ -125,3 +125,20 @@ fn on_the_basket_page_the_type_sits_above_the_title() {
         );
     }
 }
+
+#[test]
+fn on_a_module_page_the_two_actions_do_not_look_alike() {
+    let Some(b) = Browser::start(1280, 900, false) else {
+        return;
+    };
+    b.goto(&format!(
+        "{}/fr/r/modules/m1-accueillir-et-diagnostiquer",
+        bundled().base
+    ));
+    b.find(".actions a.primary");
+    let looks = b.exec(
+        "const s = (css) => getComputedStyle(document.querySelector(css)); \
+         return [s('.actions a.primary').backgroundColor, s('.actions a.secondary').backgroundColor]",
+    );
+    assert_ne!(looks[0], looks[1], "same look: {looks}");
+}

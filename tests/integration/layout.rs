@@ -117,6 +117,17 @@ fn every_page_kind_at(width: u32, height: u32, mobile: bool) {
             let report = b.exec(&MEASURE.replace("WIDTH", &width.to_string()));
             b.screenshot(&dir.join(format!("{kind}-{lang}-{width}.png")));
             check(&report, &format!("{kind} {path} at {width} px"), width);
+            // Nothing fails to load (an icon, a script the policy refuses…), but the page
+            // that is meant to answer 404.
+            let errors: Vec<String> = b
+                .console_errors()
+                .into_iter()
+                .filter(|e| !(kind == "notfound" && e.contains("404")))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{kind} {path}: console errors {errors:?}"
+            );
         }
     }
 }

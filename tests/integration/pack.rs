@@ -41,6 +41,8 @@ fn a_module_pack_holds_everything_to_run_the_session() {
     ] {
         assert!(html.contains(needle), "pack lacks {needle}");
     }
+    // The pack is one landmark a screen reader can jump to.
+    assert_eq!(html.matches("<main id=\"main\">").count(), 1, "a <main>");
     // Every part is in the contents and has its anchor.
     let parts = html.matches("<article class=\"part\" id=\"").count();
     assert!(parts >= 8, "{parts} parts");

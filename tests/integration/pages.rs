@@ -265,7 +265,7 @@ fn every_page_names_an_icon_that_is_served_and_favicon_ico_answers() {
         "/it/r/cases/logement",
         "/sv/domains/emploi",
         "/fr/basket",
-        "/widget?lang=en",
+        "/en/widget",
     ] {
         let html = page(path);
         let href = html
@@ -455,4 +455,26 @@ fn a_missing_translation_follows_the_sites_fallback_order_and_keeps_the_original
         (v["lang"].as_str(), v["fallback"].as_bool()),
         (Some("it"), Some(true))
     );
+}
+
+#[test]
+fn a_module_page_has_one_main_action_and_a_distinct_secondary_one() {
+    let html = super::support::bundled()
+        .get("/en/r/modules/m1-accueillir-et-diagnostiquer")
+        .text;
+    let actions = html.split("<div class=\"actions\">").nth(1).unwrap();
+    let actions = actions.split("</div>").next().unwrap();
+    assert!(
+        actions.contains("class=\"button primary\" href=\"/en/modules/m1-accueillir-et-diagnostiquer/pack\" aria-describedby=\"pack-what\""),
+        "preparing the session is the main action: {actions}"
+    );
+    assert!(actions.contains("id=\"pack-what\">The pack to print"));
+    assert!(
+        actions.contains("class=\"button secondary\" href=\"/en/basket/add?"),
+        "adding to one's session is secondary: {actions}"
+    );
+    let case = super::support::bundled()
+        .get("/en/r/cases/rupture-de-formation")
+        .text;
+    assert!(!case.contains("button primary"), "a case has no pack");
 }

@@ -88,7 +88,8 @@ impl Browser {
             options["mobileEmulation"] =
                 json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
         }
-        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options,
+                                                            "goog:loggingPrefs": {"browser": "ALL"}}}});
         let mut resp = agent()
             .post(&format!("{base}/session"))
             .send_json(&caps)
@@ -230,6 +231,17 @@ impl Browser {
             "/goog/cdp/execute",
             Some(json!({"cmd": cmd, "params": params})),
         )
+    }
+
+    /// The console's errors since the last call (a failed request, a refused script…).
+    pub fn console_errors(&self) -> Vec<String> {
+        self.call("POST", "/se/log", Some(json!({"type": "browser"})))
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or("").to_string())
+            .collect()
     }
 
     /// Switches into an iframe element, or back to the top page with `None`.
