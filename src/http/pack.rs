@@ -360,8 +360,7 @@ fn own_page(
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
     let share = public.absolute(&format!("/{}/basket?{query}", lang.code()));
     let chrome = basket_chrome(lang, &meta, &path_in, &ids);
-    let page = basket::page(&chrome, &items, &share);
-    let mut r = Html(page.into_string()).into_response();
+    let mut r = super::pages::page(basket::page(&chrome, &items, &share));
     r.headers_mut().insert(header::SET_COOKIE, set_cookie(&ids));
     r
 }
@@ -373,7 +372,7 @@ fn shared_page(state: &AppState, lang: Lang, linked: &[String], mine: &[String])
     let query = basket::ids_query(linked);
     let path_in = |l: Lang| format!("/{}/basket?{query}", l.code());
     let chrome = basket_chrome(lang, &meta, &path_in, mine);
-    Html(basket::shared(&chrome, &items, linked).into_string()).into_response()
+    super::pages::page(basket::shared(&chrome, &items, linked))
 }
 
 pub async fn basket_pack(

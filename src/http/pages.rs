@@ -20,7 +20,7 @@ const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// A page as sent: no larger than [`MAX_PAGE_BYTES`], revalidated on each visit, and
 /// varying with the cookie (the header shows the visitor's session, cards their state).
-fn page(markup: Markup) -> Response {
+pub fn page(markup: Markup) -> Response {
     let html = markup.into_string();
     if html.len() > MAX_PAGE_BYTES {
         tracing::warn!(bytes = html.len(), "page over the size bound refused");
@@ -60,6 +60,11 @@ fn chrome<'a>(
 
 /// The not-found page, in `lang` when known.
 pub fn not_found(meta: &Meta, lang: Lang) -> Response {
+    not_found_with(meta, lang, &[])
+}
+
+/// The not-found page of a handler that knows the visitor's session (its header shows it).
+fn not_found_with(meta: &Meta, lang: Lang, basket: &[String]) -> Response {
     let path_in = |l: Lang| format!("/{}/", l.code());
     let c = chrome(
         lang,
@@ -67,7 +72,7 @@ pub fn not_found(meta: &Meta, lang: Lang) -> Response {
         t(lang, "notfound.title").to_string(),
         &path_in,
         Page::NotFound,
-        &[],
+        basket,
     );
     (StatusCode::NOT_FOUND, page(pages::not_found(&c))).into_response()
 }
@@ -242,7 +247,7 @@ fn reading_page(state: &AppState, lang: Lang, id: &str, basket: &[String]) -> Re
     let searcher = index.searcher();
     let resource = match index.find(&searcher, id) {
         Ok(Some(r)) => r,
-        Ok(None) => return not_found(&meta, lang),
+        Ok(None) => return not_found_with(&meta, lang, basket),
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };
     let fallback = &meta.site.fallback;
@@ -280,7 +285,7 @@ pub async fn domain_page(
 fn domain_listing(state: &AppState, lang: Lang, domain: &str, basket: &[String]) -> Response {
     let meta = state.meta();
     let Some(d) = meta.domains.iter().find(|x| x.id == domain) else {
-        return not_found(&meta, lang);
+        return not_found_with(&meta, lang, basket);
     };
     let index = state.index();
     let mut groups = Vec::new();

@@ -142,7 +142,7 @@ pub fn render(p: &Pack, mode: Mode) -> Markup {
                     nav.packbar aria-label=(t(lang, "pack.title")) {
                         a href=(p.back_url) { "← " (t(lang, "pack.back")) }
                         button type="button" data-print { (t(lang, "pack.print")) }
-                        a.button href=(p.download_url) download { (t(lang, "pack.download")) }
+                        a.button.secondary href=(p.download_url) download { (t(lang, "pack.download")) }
                     }
                 }
                 main #main {

@@ -86,7 +86,7 @@ impl Browser {
         }
         if mobile {
             options["mobileEmulation"] =
-                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
         }
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options,
                                                             "goog:loggingPrefs": {"browser": "ALL"}}}});
