@@ -18,7 +18,7 @@ pub fn embed(lang: Lang, domain: &str, kind: &str, results: usize) -> Markup {
                 link rel="stylesheet" href=(crate::render::assets::urls().css);
             }
             body.page-embed {
-                main { profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {} }
+                main { h1.visually-hidden { (t(lang, "site.title")) " · " (t(lang, "search.title")) } profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {} }
                 script src="/widget.js" data-embed {}
             }
         }
@@ -39,6 +39,7 @@ pub fn refused(lang: Lang, framer: &str) -> Markup {
             }
             body.page-embed {
                 main {
+                    h1.visually-hidden { (t(lang, "site.title")) " · " (t(lang, "search.title")) }
                     p.refused role="alert" { (crate::i18n::fill(t(lang, "embed.refused"), &[("origin", framer)])) }
                     p { a href={ "/" (lang.code()) "/search" } target="_blank" rel="noopener" { (t(lang, "embed.elsewhere")) } }
                 }
