@@ -54,6 +54,16 @@ impl fmt::Display for Lang {
     }
 }
 
+/// The language to show a text in to someone who asked for `wanted`: `wanted` if the text is
+/// written in it, else the first language of the site's `fallback` order it is written in,
+/// else its `original`.
+pub fn shown(wanted: Lang, fallback: &[Lang], original: Lang, has: impl Fn(Lang) -> bool) -> Lang {
+    std::iter::once(wanted)
+        .chain(fallback.iter().copied())
+        .find(|l| has(*l))
+        .unwrap_or(original)
+}
+
 /// Comma-separated list of the known codes, for error messages that say how to fix things.
 pub fn known_codes() -> String {
     Lang::ALL.map(Lang::code).join(", ")

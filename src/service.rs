@@ -78,6 +78,7 @@ impl Meta {
             domains: &self.domains,
             vocabulary: &self.vocabulary,
             searcher: &self.searcher,
+            fallback: &self.site.fallback,
         }
     }
 

@@ -1,12 +1,46 @@
 // profint page script: progressive enhancement only. Without it every page works as
 // plain links and forms. With it: query completions in an accessible combobox (WAI-ARIA
-// APG pattern) and, on the search page, results that follow the query as it is typed.
+// APG pattern), "add to my session" without leaving the page and, on the search page,
+// results that follow the query and the filters as they change.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
     b.addEventListener("click", function () { window.print(); });
   });
+  // Says politely what changed in place (the page's live region, #announce). Emptied first so
+  // that the same words said twice are announced twice.
+  var announcer = document.getElementById("announce");
+  function announce(text) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = text; }, 60);
+  }
+  // "+ Add to my session" adds in place: the page stays where it is, the header's count and
+  // the link change, and the addition is announced. (Without the script the link adds and
+  // comes back to the same place of the same page.)
+  function enhanceAdds(root) {
+    if (!window.fetch) return;
+    Array.prototype.forEach.call(root.querySelectorAll("a[data-add]"), function (a) {
+      a.addEventListener("click", function (e) {
+        if (!a.hasAttribute("data-add") || e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        fetch(a.href, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+          .then(function (r) { if (!r.ok) throw r; return r.json(); })
+          .then(function (d) {
+            var link = document.getElementById("basket-link");
+            if (link) { link.textContent = d.link; a.href = link.href; }
+            a.textContent = "\u2713 " + d.added;
+            a.classList.add("in");
+            a.removeAttribute("data-add");
+            announce(d.said);
+          })
+          .catch(function () { window.location.href = a.href; });
+      });
+    });
+  }
+  enhanceAdds(document);
+
   var input = document.getElementById("q");
   if (!input || !window.fetch) return;
   var form = input.form;
@@ -75,7 +109,7 @@
   }
   input.addEventListener("input", function () {
     clearTimeout(timer); timer = setTimeout(suggest, 150);
-    if (document.body.classList.contains("searching")) { clearTimeout(liveTimer); liveTimer = setTimeout(refresh, 350); }
+    if (document.body.classList.contains("page-search")) { clearTimeout(liveTimer); liveTimer = setTimeout(refresh, 350); }
   });
   input.addEventListener("keydown", function (e) {
     var n = list.children.length;
@@ -89,6 +123,18 @@
   // Search page: results follow the query and the facets without a page load.
   var results = document.getElementById("results");
   if (!results || !form) return;
+  // The checkbox that has the focus, to give it back once the facets are redrawn.
+  function focusedBox() {
+    var el = document.activeElement;
+    return el && el.type === "checkbox" && form.contains(el) ? { name: el.name, value: el.value } : null;
+  }
+  function refocus(box) {
+    if (!box) return;
+    var boxes = form.querySelectorAll("input[type=checkbox]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].name === box.name && boxes[i].value === box.value) { boxes[i].focus(); return; }
+    }
+  }
   function refresh() {
     var params = new URLSearchParams(new FormData(form));
     var url = form.action + "?" + params.toString();
@@ -98,6 +144,7 @@
       .then(function (r) { return r.text(); })
       .then(function (html) {
         if (mine !== seq) return;
+        var box = focusedBox();
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.getElementById("results");
         var facets = doc.querySelector(".facets");
@@ -106,11 +153,24 @@
         if (facets && mineFacets) mineFacets.innerHTML = facets.innerHTML;
         history.replaceState(null, "", url);
         document.title = doc.title;
+        refocus(box);
+        var count = results.querySelector("h1");
+        if (count) announce(count.textContent);
+        enhanceAdds(results);
       })
       .catch(function () { /* keep what is shown; the form still submits normally */ })
       .then(function () { results.classList.remove("loading"); });
   }
   form.addEventListener("change", function (e) {
     if (e.target && e.target.type === "checkbox") refresh();
+  });
+  // Enter on a checkbox would submit the form as it stands, without that filter: it applies
+  // the filter instead, as Space does.
+  form.addEventListener("keydown", function (e) {
+    var box = e.target;
+    if (e.key !== "Enter" || !box || box.type !== "checkbox") return;
+    e.preventDefault();
+    if (!box.checked) box.checked = true;
+    refresh();
   });
 })();

@@ -10,10 +10,10 @@
   // may live under a base path such as https://partner.org/ressources/).
   var BASE = script && script.src ? script.src.replace(/\/widget\.js([?#].*)?$/, "") : ORIGIN;
   var T = {
-    fr: { label: "Rechercher dans PROFINT", ph: "Décrivez une situation…", loading: "Recherche…", none: "Aucun résultat.", down: "Le service de recherche est injoignable.", n1: "1 résultat", n: "{n} résultats", orig: "original en {l}", try: "Essayez :", all: "Tous", lang: { fr: "français", en: "anglais", it: "italien", sv: "suédois" }, types: { recommendation: "Recommandation", module: "Module", "case": "Cas", tool: "Outil", practice: "Pratique" } },
-    en: { label: "Search PROFINT", ph: "Describe a situation…", loading: "Searching…", none: "No results.", down: "The search service cannot be reached.", n1: "1 result", n: "{n} results", orig: "original in {l}", try: "Try:", all: "All", lang: { fr: "French", en: "English", it: "Italian", sv: "Swedish" }, types: { recommendation: "Recommendation", module: "Module", "case": "Case", tool: "Tool", practice: "Practice" } },
-    it: { label: "Cerca in PROFINT", ph: "Descrivi una situazione…", loading: "Ricerca…", none: "Nessun risultato.", down: "Il servizio di ricerca non è raggiungibile.", n1: "1 risultato", n: "{n} risultati", orig: "originale in {l}", try: "Prova:", all: "Tutti", lang: { fr: "francese", en: "inglese", it: "italiano", sv: "svedese" }, types: { recommendation: "Raccomandazione", module: "Modulo", "case": "Caso", tool: "Strumento", practice: "Pratica" } },
-    sv: { label: "Sök i PROFINT", ph: "Beskriv en situation…", loading: "Söker…", none: "Inga resultat.", down: "Söktjänsten går inte att nå.", n1: "1 resultat", n: "{n} resultat", orig: "original på {l}", try: "Prova:", all: "Alla", lang: { fr: "franska", en: "engelska", it: "italienska", sv: "svenska" }, types: { recommendation: "Rekommendation", module: "Modul", "case": "Fall", tool: "Verktyg", practice: "Gott exempel" } }
+    fr: { label: "Rechercher dans PROFINT", ph: "Décrivez une situation…", loading: "Recherche…", none: "Aucun résultat.", down: "Le service de recherche est injoignable.", refused: "Ce site ({o}) n'est pas autorisé à utiliser la recherche PROFINT : demandez à l'équipe PROFINT de l'ajouter aux sites partenaires.", n1: "1 résultat", n: "{n} résultats", shown: "en {l}", try: "Essayez :", all: "Tous", lang: { fr: "français", en: "anglais", it: "italien", sv: "suédois" }, types: { recommendation: "Recommandation", module: "Module", "case": "Cas", tool: "Outil", practice: "Pratique" } },
+    en: { label: "Search PROFINT", ph: "Describe a situation…", loading: "Searching…", none: "No results.", down: "The search service cannot be reached.", refused: "This site ({o}) is not authorised to use the PROFINT search: ask the PROFINT team to add it to the partner sites.", n1: "1 result", n: "{n} results", shown: "in {l}", try: "Try:", all: "All", lang: { fr: "French", en: "English", it: "Italian", sv: "Swedish" }, types: { recommendation: "Recommendation", module: "Module", "case": "Case", tool: "Tool", practice: "Practice" } },
+    it: { label: "Cerca in PROFINT", ph: "Descrivi una situazione…", loading: "Ricerca…", none: "Nessun risultato.", down: "Il servizio di ricerca non è raggiungibile.", refused: "Questo sito ({o}) non è autorizzato a usare la ricerca PROFINT: chiedi al team PROFINT di aggiungerlo ai siti partner.", n1: "1 risultato", n: "{n} risultati", shown: "in {l}", try: "Prova:", all: "Tutti", lang: { fr: "francese", en: "inglese", it: "italiano", sv: "svedese" }, types: { recommendation: "Raccomandazione", module: "Modulo", "case": "Caso", tool: "Strumento", practice: "Pratica" } },
+    sv: { label: "Sök i PROFINT", ph: "Beskriv en situation…", loading: "Söker…", none: "Inga resultat.", down: "Söktjänsten går inte att nå.", refused: "Den här webbplatsen ({o}) har inte behörighet att använda PROFINT-sökningen: be PROFINT-teamet att lägga till den bland partnerwebbplatserna.", n1: "1 resultat", n: "{n} resultat", shown: "på {l}", try: "Prova:", all: "Alla", lang: { fr: "franska", en: "engelska", it: "italienska", sv: "svenska" }, types: { recommendation: "Rekommendation", module: "Modul", "case": "Fall", tool: "Verktyg", practice: "Gott exempel" } }
   };
   var CSS = ":host{display:block;font-family:var(--profint-font,system-ui,sans-serif);color:var(--profint-ink,#1b1f24);--a:var(--profint-accent,#1f4fa8);--r:var(--profint-radius,10px)}" +
     "*{box-sizing:border-box}.w{position:relative;background:var(--profint-bg,#fff)}label{display:block;font-weight:600;margin:0 0 .3em}" +
@@ -95,7 +95,7 @@
         var a = el("a", { href: ORIGIN + h.url, target: target, tabindex: "-1", lang: h.lang }, h.title);
         if (target === "_blank") a.rel = "noopener";
         li.append(meta, a);
-        if (h.fallback) li.appendChild(el("span", { "class": "f" }, t.orig.replace("{l}", t.lang[h.lang] || h.lang)));
+        if (h.fallback) li.appendChild(el("span", { "class": "f" }, t.shown.replace("{l}", t.lang[h.lang] || h.lang)));
         var s = el("p", { "class": "s" });
         s.innerHTML = h.snippet; // server-escaped text with <mark> only
         li.appendChild(s);
@@ -132,7 +132,17 @@
       say(t.loading);
       fetch(url).then(function (r) { if (!r.ok) throw r; return r.json(); })
         .then(function (data) { if (mine === seq) show(data); })
-        .catch(function () { if (mine === seq) { list.hidden = true; hits = []; input.setAttribute("aria-expanded", "false"); say(t.down, true); self.setAttribute("data-state", "unreachable"); } });
+        .catch(function (err) { if (mine === seq) failed(err); });
+    }
+    function fail(text, state) { list.hidden = true; hits = []; input.setAttribute("aria-expanded", "false"); say(text, true); self.setAttribute("data-state", state); }
+    // A browser says the same of a site the service's allow-list leaves out (no CORS
+    // headers) as of a service that is down. A request that needs no CORS tells them apart:
+    // it goes through when the service is up, so the call was refused to this site.
+    function failed(err) {
+      if (typeof Response !== "undefined" && err instanceof Response) { fail(t.down, "unreachable"); return; }
+      fetch(BASE + "/healthz", { mode: "no-cors", cache: "no-store" })
+        .then(function () { fail(t.refused.replace("{o}", location.origin), "not-authorised"); },
+              function () { fail(t.down, "unreachable"); });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
     input.addEventListener("keydown", function (e) {

@@ -195,6 +195,9 @@ pub struct Site {
     pub title: BTreeMap<Lang, String>,
     pub default_lang: Lang,
     pub languages: Vec<Lang>,
+    /// Languages to show a resource in, in order, when it has no version in the one asked
+    /// for (`fallback: [en]`, the default); after them comes its original.
+    pub fallback: Vec<Lang>,
 }
 
 impl Default for Site {
@@ -203,6 +206,7 @@ impl Default for Site {
             title: BTreeMap::new(),
             default_lang: Lang::Fr,
             languages: Lang::ALL.to_vec(),
+            fallback: vec![Lang::En],
         }
     }
 }
@@ -224,6 +228,7 @@ struct RawSite {
     title: BTreeMap<String, String>,
     default_language: Option<String>,
     languages: Option<Vec<String>>,
+    fallback: Option<Vec<String>>,
 }
 
 pub fn parse_site(path: &str, text: &str, problems: &mut Vec<Problem>) -> Site {
@@ -233,7 +238,7 @@ pub fn parse_site(path: &str, text: &str, problems: &mut Vec<Problem>) -> Site {
             problems.push(Problem::error(
                 path,
                 err.line,
-                format!("invalid site file: {}; expected `title: {{fr: …}}`, `default_language: fr`, `languages: [fr, en, it, sv]`", err.message),
+                format!("invalid site file: {}; expected `title: {{fr: …}}`, `default_language: fr`, `languages: [fr, en, it, sv]`, `fallback: [en]`", err.message),
             ));
             return Site::default();
         }
@@ -265,6 +270,10 @@ pub fn parse_site(path: &str, text: &str, problems: &mut Vec<Problem>) -> Site {
         if !langs.is_empty() {
             site.languages = langs;
         }
+    }
+    if let Some(codes) = &raw.fallback {
+        // An empty list is meaningful: straight to the original.
+        site.fallback = codes.iter().filter_map(|c| lang_or_warn(c)).collect();
     }
     site
 }

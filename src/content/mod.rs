@@ -132,19 +132,16 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// The version to show in `lang`: its translation, or the original.
-    pub fn version(&self, lang: Lang) -> Version<'_> {
-        match self.translations.get(&lang) {
-            Some(text) => Version {
-                lang,
-                text,
-                fallback: false,
-            },
-            None => Version {
-                lang: self.original,
-                text: &self.translations[&self.original],
-                fallback: true,
-            },
+    /// The version to show to someone who asked for `lang`: its translation, else the first
+    /// of the site's `fallback` languages it has, else the original.
+    pub fn version(&self, lang: Lang, fallback: &[Lang]) -> Version<'_> {
+        let shown = crate::lang::shown(lang, fallback, self.original, |l| {
+            self.translations.contains_key(&l)
+        });
+        Version {
+            lang: shown,
+            text: &self.translations[&shown],
+            fallback: shown != lang,
         }
     }
 
@@ -206,10 +203,10 @@ pub fn invalid_id(id: &str) -> Option<&'static str> {
 /// A resource as shown in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Version<'a> {
-    /// The language shown: the one asked for, or the original's when it has no translation.
+    /// The language shown: the one asked for, else a fallback language or the original's.
     pub lang: Lang,
     pub text: &'a Translation,
-    /// The original is shown because there is no translation in the language asked for.
+    /// Another language is shown because there is no translation in the one asked for.
     pub fallback: bool,
 }
 

@@ -69,6 +69,7 @@ pub fn run(
         domains: &corpus.domains,
         vocabulary: &corpus.vocabulary,
         searcher: &searcher,
+        fallback: &corpus.site.fallback,
     };
     let gaps = report::build(
         rows,

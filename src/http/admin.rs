@@ -82,7 +82,8 @@ pub async fn gaps(
                 meta: &meta,
                 title: t(lang, "gaps.title").to_string(),
                 path_in: &path_in,
-                body_class: "admin",
+                page: crate::render::Page::Admin,
+                basket: &[],
             };
             let page = crate::render::gaps::page(&chrome, gaps.as_deref(), settings.as_ref());
             axum::response::Html(page.into_string()).into_response()

@@ -90,17 +90,19 @@ pub async fn resource(
 ) -> Result<Json<Value>, ApiError> {
     let id = id_from(path)?;
     let params = Params::parse(raw.as_deref());
-    let lang = params.lang(state.meta().site.default_lang)?;
+    let meta = state.meta();
+    let lang = params.lang(meta.site.default_lang)?;
     let r = blocking(move || find(&state, &id)).await?;
     let content::Version {
         lang: shown,
         text: version,
         fallback,
-    } = r.version(lang);
+    } = r.version(lang, &meta.site.fallback);
     Ok(Json(json!({
         "id": r.id,
         "lang": shown,
         "fallback": fallback,
+        "original": r.original,
         "translations": r.translations.keys().collect::<Vec<_>>(),
         "type": r.kind,
         "domain": r.domain,
@@ -131,7 +133,8 @@ pub async fn related(
     let limit = params.number("limit", 5, 50)?;
     let related = blocking(move || {
         let r = find(&state, &id)?;
-        Ok(related::related(&state.index(), &r, lang, limit)?)
+        let fallback = &state.meta().site.fallback;
+        Ok(related::related(&state.index(), &r, lang, fallback, limit)?)
     })
     .await?;
     Ok(Json(related))
@@ -159,6 +162,7 @@ pub async fn suggest(
                 &state.index(),
                 &state.meta().vocabulary,
                 lang,
+                &state.meta().site.fallback,
                 &q,
             )?)
         }

@@ -131,7 +131,7 @@ pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
         .route("/assets/{name}", get(pages::asset))
         .route("/favicon.ico", get(pages::favicon))
         .route("/widget.js", get(widget::script))
-        .route("/widget", get(widget::page))
+        .route("/widget", get(widget::old_page))
         .route("/embed", get(widget::embed))
         .route("/admin/gaps", get(admin::gaps))
         .route("/{lang}", get(pages::lang_root))
@@ -143,6 +143,7 @@ pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
         .route("/{lang}/basket", get(pack::basket))
         .route("/{lang}/basket/add", get(pack::basket_add))
         .route("/{lang}/pack", get(pack::basket_pack))
+        .route("/{lang}/widget", get(widget::page))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -6,7 +6,7 @@ use super::AppState;
 use crate::content::ResourceType;
 use crate::i18n::t;
 use crate::lang::Lang;
-use crate::render::{self, pages, Chrome};
+use crate::render::{self, pages, Chrome, Page};
 use crate::search::{self, related, SearchRequest};
 use crate::service::Meta;
 use axum::extract::{Path, RawQuery, State};
@@ -18,7 +18,9 @@ use maud::Markup;
 /// one ever does, the visitor gets a short error instead of megabytes held in memory.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
-fn page(markup: Markup) -> Response {
+/// A page as sent: no larger than [`MAX_PAGE_BYTES`], revalidated on each visit, and
+/// varying with the cookie (the header shows the visitor's session, cards their state).
+pub fn page(markup: Markup) -> Response {
     let html = markup.into_string();
     if html.len() > MAX_PAGE_BYTES {
         tracing::warn!(bytes = html.len(), "page over the size bound refused");
@@ -29,7 +31,10 @@ fn page(markup: Markup) -> Response {
             .into_response();
     }
     (
-        [(header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::VARY, "Cookie"),
+        ],
         axum::response::Html(html),
     )
         .into_response()
@@ -40,26 +45,34 @@ fn chrome<'a>(
     meta: &'a Meta,
     title: String,
     path_in: &'a dyn Fn(Lang) -> String,
-    body_class: &'static str,
+    page: Page,
+    basket: &'a [String],
 ) -> Chrome<'a> {
     Chrome {
         lang,
         meta,
         title,
         path_in,
-        body_class,
+        page,
+        basket,
     }
 }
 
 /// The not-found page, in `lang` when known.
 pub fn not_found(meta: &Meta, lang: Lang) -> Response {
+    not_found_with(meta, lang, &[])
+}
+
+/// The not-found page of a handler that knows the visitor's session (its header shows it).
+fn not_found_with(meta: &Meta, lang: Lang, basket: &[String]) -> Response {
     let path_in = |l: Lang| format!("/{}/", l.code());
     let c = chrome(
         lang,
         meta,
         t(lang, "notfound.title").to_string(),
         &path_in,
-        "",
+        Page::NotFound,
+        basket,
     );
     (StatusCode::NOT_FOUND, page(pages::not_found(&c))).into_response()
 }
@@ -115,11 +128,20 @@ pub async fn off_workers(work: impl FnOnce() -> Response + Send + 'static) -> Re
     })
 }
 
-pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
-    off_workers(move || home_page(&state, lang)).await
+/// The ids in the visitor's session basket.
+fn basket(headers: &HeaderMap) -> Vec<String> {
+    super::pack::cookie_ids(headers)
 }
 
-fn home_page(state: &AppState, lang: Lang) -> Response {
+pub async fn home(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+) -> Response {
+    off_workers(move || home_page(&state, lang, &basket(&headers))).await
+}
+
+fn home_page(state: &AppState, lang: Lang, basket: &[String]) -> Response {
     let meta = state.meta();
     let browse = match search::search(&state.index(), meta.scope(), &SearchRequest::new("", lang)) {
         Ok(b) => b,
@@ -128,7 +150,7 @@ fn home_page(state: &AppState, lang: Lang) -> Response {
     let path_in = |l: Lang| format!("/{}/", l.code());
     let title = t(lang, "breadcrumb.home").to_string();
     page(pages::home(
-        &chrome(lang, &meta, title, &path_in, "home"),
+        &chrome(lang, &meta, title, &path_in, Page::Home, basket),
         &browse,
     ))
 }
@@ -137,11 +159,12 @@ pub async fn search_page(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Response {
-    off_workers(move || results_page(&state, lang, raw.as_deref())).await
+    off_workers(move || results_page(&state, lang, raw.as_deref(), &basket(&headers))).await
 }
 
-fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
+fn results_page(state: &AppState, lang: Lang, raw: Option<&str>, basket: &[String]) -> Response {
     let meta = state.meta();
     let params = super::params::Params::parse(raw);
     let q: String = params
@@ -183,7 +206,14 @@ fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
     };
     state.options.gaps.observe(&req, &answer);
     let pathway = if req.page == 1 {
-        search::pathway::pathway(&state.index(), lang, answer.query_terms, &answer.hits)
+        let fallback = &meta.site.fallback;
+        search::pathway::pathway(
+            &state.index(),
+            lang,
+            fallback,
+            answer.query_terms,
+            &answer.hits,
+        )
     } else {
         None
     };
@@ -194,7 +224,7 @@ fn results_page(state: &AppState, lang: Lang, raw: Option<&str>) -> Response {
         format!("{q} – {}", t(lang, "search.title"))
     };
     page(pages::search(
-        &chrome(lang, &meta, title, &path_in, "searching"),
+        &chrome(lang, &meta, title, &path_in, Page::Search, basket),
         &req,
         &answer,
         answer.did_you_mean.as_deref(),
@@ -206,34 +236,37 @@ pub async fn resource_page(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     Path((_, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
-    off_workers(move || reading_page(&state, lang, &id)).await
+    off_workers(move || reading_page(&state, lang, &id, &basket(&headers))).await
 }
 
-fn reading_page(state: &AppState, lang: Lang, id: &str) -> Response {
+fn reading_page(state: &AppState, lang: Lang, id: &str, basket: &[String]) -> Response {
     let meta = state.meta();
     let index = state.index();
     let searcher = index.searcher();
     let resource = match index.find(&searcher, id) {
         Ok(Some(r)) => r,
-        Ok(None) => return not_found(&meta, lang),
+        Ok(None) => return not_found_with(&meta, lang, basket),
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };
+    let fallback = &meta.site.fallback;
     let mut recommendations = Vec::new();
     for rec in &resource.recommendations {
         if let Ok(Some(r)) = index.find(&searcher, rec) {
-            recommendations.push((r.id.clone(), r.version(lang).text.title.clone()));
+            let title = r.version(lang, fallback).text.title.clone();
+            recommendations.push((r.id.clone(), title));
         }
     }
-    let related = match related::related(&index, &resource, lang, 5) {
+    let related = match related::related(&index, &resource, lang, fallback, 5) {
         Ok(r) => r,
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };
-    let title = resource.version(lang).text.title.clone();
+    let title = resource.version(lang, fallback).text.title.clone();
     let rid = resource.id.clone();
     let path_in = move |l: Lang| crate::content::page_path(l, &rid);
     page(pages::resource(
-        &chrome(lang, &meta, title, &path_in, "reading"),
+        &chrome(lang, &meta, title, &path_in, Page::Resource, basket),
         &resource,
         &recommendations,
         &related,
@@ -244,14 +277,15 @@ pub async fn domain_page(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     Path((_, domain)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
-    off_workers(move || domain_listing(&state, lang, &domain)).await
+    off_workers(move || domain_listing(&state, lang, &domain, &basket(&headers))).await
 }
 
-fn domain_listing(state: &AppState, lang: Lang, domain: &str) -> Response {
+fn domain_listing(state: &AppState, lang: Lang, domain: &str, basket: &[String]) -> Response {
     let meta = state.meta();
     let Some(d) = meta.domains.iter().find(|x| x.id == domain) else {
-        return not_found(&meta, lang);
+        return not_found_with(&meta, lang, basket);
     };
     let index = state.index();
     let mut groups = Vec::new();
@@ -268,7 +302,14 @@ fn domain_listing(state: &AppState, lang: Lang, domain: &str) -> Response {
     let did = d.id.clone();
     let path_in = move |l: Lang| format!("/{}/domains/{did}", l.code());
     page(pages::domain(
-        &chrome(lang, &meta, d.label(lang).to_string(), &path_in, "domain"),
+        &chrome(
+            lang,
+            &meta,
+            d.label(lang).to_string(),
+            &path_in,
+            Page::Domain,
+            basket,
+        ),
         d,
         &groups,
     ))

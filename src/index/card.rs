@@ -39,21 +39,18 @@ impl Card {
         }
     }
 
-    /// The version to show in `lang` (title, summary), its language, and whether it is a
-    /// fallback to the original.
-    /// The title and summary to show in `lang`: its own, or the original's.
-    pub fn version(&self, lang: Lang) -> CardVersion<'_> {
-        let (shown, fallback) = if self.versions.contains_key(&lang) {
-            (lang, false)
-        } else {
-            (self.original, true)
-        };
+    /// The title and summary to show to someone who asked for `lang`, chosen as
+    /// [`Resource::version`](crate::content::Resource::version) does.
+    pub fn version(&self, lang: Lang, fallback: &[Lang]) -> CardVersion<'_> {
+        let shown = crate::lang::shown(lang, fallback, self.original, |l| {
+            self.versions.contains_key(&l)
+        });
         let (title, summary) = &self.versions[&shown];
         CardVersion {
             lang: shown,
             title,
             summary,
-            fallback,
+            fallback: shown != lang,
         }
     }
 
@@ -65,10 +62,10 @@ impl Card {
 /// A card as shown in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct CardVersion<'a> {
-    /// The language shown: the one asked for, or the original's when it has no translation.
+    /// The language shown: the one asked for, else a fallback language or the original's.
     pub lang: Lang,
     pub title: &'a str,
     pub summary: &'a str,
-    /// The original is shown because there is no translation in the language asked for.
+    /// Another language is shown because there is no translation in the one asked for.
     pub fallback: bool,
 }

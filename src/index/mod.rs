@@ -112,13 +112,14 @@ impl SearchIndex {
             .map_err(|e| tantivy::TantivyError::InternalError(format!("stored resource: {e}")))
     }
 
-    /// The card of a document, and the plain text of its version in `lang` (or of the
-    /// original, when it has none in `lang`).
+    /// The card of a document, and the plain text of the version shown to someone who asked
+    /// for `lang` (see [`Card::version`]).
     pub fn card_at(
         &self,
         searcher: &Searcher,
         addr: DocAddress,
         lang: Lang,
+        fallback: &[Lang],
     ) -> tantivy::Result<(Card, String)> {
         use tantivy::schema::Value;
         let doc: TantivyDocument = searcher.doc(addr)?;
@@ -128,7 +129,7 @@ impl SearchIndex {
             .unwrap_or_default();
         let card: Card = serde_json::from_str(json)
             .map_err(|e| tantivy::TantivyError::InternalError(format!("stored card: {e}")))?;
-        let shown = card.version(lang).lang;
+        let shown = card.version(lang, fallback).lang;
         let plain = doc
             .get_first(self.fields.lang(shown).plain)
             .and_then(|v| v.as_str())

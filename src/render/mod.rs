@@ -23,8 +23,49 @@ pub struct Chrome<'a> {
     pub title: String,
     /// The same page in another language (for the language switcher and `hreflang`).
     pub path_in: &'a dyn Fn(Lang) -> String,
-    /// Extra class on `<body>`, e.g. to style the search page.
-    pub body_class: &'static str,
+    /// Which page this is: its class on `<body>`.
+    pub page: Page,
+    /// Ids in the visitor's session basket: the header shows how many.
+    pub basket: &'a [String],
+}
+
+/// The header's basket link: "My session", with the count once it holds something.
+pub fn basket_label(lang: Lang, n: usize) -> String {
+    if n == 0 {
+        t(lang, "basket.title").to_string()
+    } else {
+        fmt(t(lang, "basket.count"), &[("n", &n.to_string())])
+    }
+}
+
+/// The kinds of page, each with its class on `<body>`. Page classes all start with `page-`
+/// and component classes never do, so a component's rule (`.domain`, the domain badge) cannot
+/// style a whole page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Search,
+    Resource,
+    Domain,
+    Basket,
+    Widget,
+    NotFound,
+    Admin,
+}
+
+impl Page {
+    pub fn class(self) -> &'static str {
+        match self {
+            Page::Home => "page-home",
+            Page::Search => "page-search",
+            Page::Resource => "page-resource",
+            Page::Domain => "page-domain",
+            Page::Basket => "page-basket",
+            Page::Widget => "page-widget",
+            Page::NotFound => "page-notfound",
+            Page::Admin => "page-admin",
+        }
+    }
 }
 
 pub use crate::i18n::fill as fmt;
@@ -51,7 +92,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                 }
                 script src=(a.js) defer {}
             }
-            body class=(c.body_class) {
+            body class=(c.page.class()) {
                 a.skip href="#main" { (t(lang, "skip")) }
                 header.site {
                     div.bar {
@@ -59,7 +100,7 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                             span.logo aria-hidden="true" { "P" }
                             span { (site_title) }
                         }
-                        a.basketlink href={ "/" (lang.code()) "/basket" } { (t(lang, "basket.title")) }
+                        a #basket-link .basketlink href={ "/" (lang.code()) "/basket" } { (basket_label(lang, c.basket.len())) }
                         nav aria-label=(t(lang, "lang.label")) .langs {
                             ul {
                                 @for other in &c.meta.site.languages {
@@ -78,12 +119,15 @@ pub fn layout(c: &Chrome, main: Markup) -> Markup {
                     }
                 }
                 main #main tabindex="-1" { (main) }
+                // Where the page script announces what changed in place (a new result count,
+                // a resource added to the session).
+                div #announce .visually-hidden role="status" aria-live="polite" {}
                 footer.site {
                     p { (t(lang, "footer.text")) }
                     p {
                         a href={ "/" (lang.code()) "/search" } { (t(lang, "search.all")) }
                         " · "
-                        a href="/widget" { (t(lang, "nav.widget")) }
+                        a href={ "/" (lang.code()) "/widget" } { (t(lang, "nav.widget")) }
                         " · "
                         a href={ "/api/search?lang=" (lang.code()) "&q=" } { (t(lang, "footer.api")) }
                     }
@@ -131,21 +175,84 @@ pub fn type_label(lang: Lang, kind: ResourceType) -> &'static str {
     t(lang, &format!("type.{}", kind.as_str()))
 }
 
+/// Says which language is shown to someone who asked for `lang`: "In English — not yet
+/// translated into Swedish".
 pub fn fallback_notice(lang: Lang, shown: Lang) -> Markup {
+    let name = |l: Lang| t(lang, &format!("langname.{}", l.code()));
     html! {
         span.fallback lang=(lang.code()) {
-            (fmt(t(lang, "fallback.notice"), &[("lang", t(lang, &format!("langname.{}", shown.code())))]))
+            (fmt(t(lang, "fallback.notice"), &[("lang", name(shown)), ("wanted", name(lang))]))
         }
     }
 }
 
-/// One result in a list.
-pub fn hit_card(hit: &Hit, lang: Lang, domains: &[Domain], heading: &str) -> Markup {
-    let color = domain_of(domains, &hit.domain).map_or("#666", |d| d.color.as_str());
+/// What a result card needs to know of the list it is in.
+pub struct Cards<'a> {
+    pub lang: Lang,
+    pub domains: &'a [Domain],
+    /// The page's own address, for "add to my session" to come back to.
+    pub back: &'a str,
+    /// Ids in the visitor's session: their cards say so instead of offering to add.
+    pub basket: &'a [String],
+    /// The domains the list is limited to (a domain filter, a domain page).
+    pub within: &'a [String],
+}
+
+/// The anchor of a resource's card in a list, for "add to my session" to come back to.
+pub fn card_anchor(id: &str) -> String {
+    let slug: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("hit-{slug}")
+}
+
+/// The domain a card is drawn in: its main domain, unless the list is limited to domains
+/// the resource belongs to only as a secondary one; then the first of those, so that the
+/// card's colour agrees with the filter.
+fn matched_secondary<'a>(hit: &'a Hit, within: &[String]) -> Option<&'a str> {
+    if within.is_empty() || within.contains(&hit.domain) {
+        return None;
+    }
+    hit.domains
+        .iter()
+        .find(|d| within.contains(d))
+        .map(String::as_str)
+}
+
+/// "+ Add to my session", or "✓ In my session" (a link to it) once it is there.
+pub fn add_link(lang: Lang, id: &str, back: &str, basket: &[String], class: &str) -> Markup {
+    if basket.iter().any(|b| b == id) {
+        return html! {
+            a class={ (class) " in" } href={ "/" (lang.code()) "/basket" } { "✓ " (t(lang, "basket.added")) }
+        };
+    }
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("id", id);
+    q.append_pair("back", back);
     html! {
-        article.hit style={ "--dc:" (color) } {
+        a class=(class) href={ "/" (lang.code()) "/basket/add?" (q.finish()) } data-add { "+ " (t(lang, "basket.add")) }
+    }
+}
+
+/// One result in a list.
+pub fn hit_card(hit: &Hit, cards: &Cards, heading: &str) -> Markup {
+    let (lang, domains) = (cards.lang, cards.domains);
+    let secondary = matched_secondary(hit, cards.within);
+    let drawn_in = secondary.unwrap_or(&hit.domain);
+    let color = domain_of(domains, drawn_in).map_or("#666", |d| d.color.as_str());
+    let anchor = card_anchor(&hit.id);
+    let back = format!("{}#{anchor}", cards.back);
+    html! {
+        article.hit #(anchor) style={ "--dc:" (color) } {
             div.meta {
                 span.type { (type_label(lang, hit.kind)) }
+                @if let Some(d) = secondary {
+                    span.matched {
+                        (domain_badge(domains, d, lang))
+                        small { " (" (t(lang, "domain.secondary")) ")" }
+                    }
+                }
                 (domain_badge(domains, &hit.domain, lang))
                 span.langs {
                     @for l in &hit.translations {
@@ -162,9 +269,55 @@ pub fn hit_card(hit: &Hit, lang: Lang, domains: &[Domain], heading: &str) -> Mar
             @if !hit.snippet.is_empty() {
                 p.snippet lang=(hit.lang.code()) { (PreEscaped(&hit.snippet)) }
             }
-            a.add href={ "/" (lang.code()) "/basket/add?id=" (form_urlencoded::byte_serialize(hit.id.as_bytes()).collect::<String>()) } { "+ " (t(lang, "basket.add")) }
+            (add_link(lang, &hit.id, &back, cards.basket, "add"))
         }
     }
+}
+
+/// A `YYYY-MM-DD` date (or the date part of a timestamp) as people write it in `lang`:
+/// "1er décembre 2024", "2 December 2024", "2 dicembre 2024", "2 december 2024". Anything
+/// else is given back as it is.
+pub fn long_date(lang: Lang, iso: &str) -> String {
+    let parts: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
+    let number = |s: &&str, len: usize| (s.len() == len).then(|| s.parse::<u32>().ok()).flatten();
+    let (Some(y), Some(m), Some(d)) = (
+        parts.first().and_then(|s| number(s, 4)),
+        parts.get(1).and_then(|s| number(s, 2)),
+        parts.get(2).and_then(|s| number(s, 2)),
+    ) else {
+        return iso.to_string();
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return iso.to_string();
+    }
+    let day = if d == 1 {
+        t(lang, "date.first_day").to_string()
+    } else {
+        d.to_string()
+    };
+    fmt(
+        t(lang, "date.format"),
+        &[
+            ("d", &day),
+            ("month", t(lang, &format!("date.month.{m}"))),
+            ("y", &y.to_string()),
+        ],
+    )
+}
+
+/// A date for people, marked up as a `<time>` for machines when it is a `YYYY-MM-DD` one.
+pub fn date(lang: Lang, iso: &str) -> Markup {
+    let written = long_date(lang, iso);
+    html! {
+        @if written == iso { (iso) } @else { time datetime=(iso.get(..10).unwrap_or(iso)) { (written) } }
+    }
+}
+
+/// The UI string `key` with its `{date}` written by [`date`].
+pub fn dated(lang: Lang, key: &str, iso: &str) -> Markup {
+    let template = t(lang, key);
+    let (before, after) = template.split_once("{date}").unwrap_or((template, ""));
+    html! { (before) (date(lang, iso)) (after) }
 }
 
 /// A country named in the corpus (in French, the language of the originals) in `lang`;
@@ -178,4 +331,23 @@ pub fn country(lang: Lang, name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(&format!(" {} ", t(lang, "word.and")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::long_date;
+    use crate::lang::Lang;
+
+    #[test]
+    fn dates_are_written_as_each_language_writes_them() {
+        assert_eq!(long_date(Lang::Fr, "2024-12-01"), "1er décembre 2024");
+        assert_eq!(long_date(Lang::Fr, "2024-03-15T10:00:00Z"), "15 mars 2024");
+        assert_eq!(long_date(Lang::En, "2024-12-02"), "2 December 2024");
+        assert_eq!(long_date(Lang::It, "2024-08-09"), "9 agosto 2024");
+        assert_eq!(long_date(Lang::It, "2024-08-01"), "1º agosto 2024");
+        assert_eq!(long_date(Lang::Sv, "2025-05-31"), "31 maj 2025");
+        for odd in ["spring 2024", "2024-13-01", "2024", ""] {
+            assert_eq!(long_date(Lang::En, odd), odd);
+        }
+    }
 }

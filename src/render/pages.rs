@@ -1,8 +1,8 @@
 //! The pages (README, "Pages"): home, search, resource, domain, and the not-found page.
 
 use super::{
-    domain_badge, domain_of, fallback_notice, fmt, hit_card, layout, search_form, type_label,
-    Chrome,
+    add_link, domain_badge, domain_of, fallback_notice, fmt, hit_card, layout, search_form,
+    type_label, Cards, Chrome,
 };
 use crate::content::{to_safe_html, Resource, ResourceType};
 use crate::i18n::t;
@@ -115,6 +115,14 @@ pub fn search(
         .total
         .div_ceil(req.per_page)
         .min(crate::search::MAX_DEPTH / req.per_page);
+    let here = search_url(lang, q, &req.domains, &req.types, req.page);
+    let cards = Cards {
+        lang,
+        domains,
+        back: &here,
+        basket: c.basket,
+        within: &req.domains,
+    };
     let main = html! {
         form #search-form.searchpage action={ "/" (lang.code()) "/search" } method="get" {
             div.searchbar {
@@ -126,12 +134,12 @@ pub fn search(
                 }
             }
             div.columns {
-                section #results.results aria-labelledby="results-h" aria-live="polite" {
+                section #results.results aria-labelledby="results-h" {
                     h1 #results-h {
                         (count)
                         @if !q.is_empty() { " " span.for { (fmt(t(lang, "search.results_for"), &[("q", q)])) } }
                     }
-                    p.jump { a href="#facets-h" { (t(lang, "facets.jump")) " ↓" } }
+                    p.jump { a href="#facets-h" { (t(lang, "facets.jump")) } }
                     @if selected {
                         div.chips aria-label=(t(lang, "facets.active")) {
                             @for d in &req.domains {
@@ -191,7 +199,7 @@ pub fn search(
                     }
                     ol.hits {
                         @for hit in &answer.hits {
-                            li { (hit_card(hit, lang, domains, "h2")) }
+                            li { (hit_card(hit, &cards, "h2")) }
                         }
                     }
                     @if pages > 1 {
@@ -262,8 +270,15 @@ pub fn resource(
         lang: shown,
         text: version,
         fallback,
-    } = r.version(lang);
+    } = r.version(lang, &c.meta.site.fallback);
     let main_domain = domain_of(domains, &r.domain);
+    // Recommendations the resource illustrates are listed above the panels: not again.
+    let others: Vec<RelatedHit> = related
+        .recommendations
+        .iter()
+        .filter(|h| !recommendations.iter().any(|(id, _)| *id == h.hit.id))
+        .cloned()
+        .collect();
     let main = html! {
         nav.crumbs aria-label=(t(lang, "breadcrumb.label")) {
             ol {
@@ -278,7 +293,16 @@ pub fn resource(
             header {
                 p.kicker { span.type { (type_label(lang, r.kind)) } @if r.kind == ResourceType::Recommendation { " " span.rid { (r.id) } } }
                 h1 lang=(shown.code()) { (version.title) }
-                @if fallback { p { (fallback_notice(lang, shown)) } }
+                @if fallback {
+                    p {
+                        (fallback_notice(lang, shown))
+                        @if shown != r.original {
+                            " " a.original href=(crate::content::page_path(r.original, &r.id)) lang=(r.original.code()) hreflang=(r.original.code()) {
+                                (fmt(t(lang, "fallback.original"), &[("lang", t(lang, &format!("langname.{}", r.original.code())))]))
+                            }
+                        }
+                    }
+                }
                 @if !version.summary.is_empty() { p.summary lang=(shown.code()) { (version.summary) } }
                 dl.facts {
                     dt { (t(lang, "resource.domain")) }
@@ -287,7 +311,7 @@ pub fn resource(
                     @if let Some(v) = &r.organisation { dt { (t(lang, "resource.organisation")) } dd { (v) } }
                     @if let Some(v) = &version.audience { dt { (t(lang, "resource.audience")) } dd { (v) } }
                     @if let Some(v) = &version.duration { dt { (t(lang, "resource.duration")) } dd { (v) } }
-                    @if let Some(v) = &r.updated { dt { (t(lang, "resource.updated")) } dd { (v) } }
+                    @if let Some(v) = &r.updated { dt { (t(lang, "resource.updated")) } dd { (super::date(lang, v)) } }
                     dt { (t(lang, "resource.read_in")) }
                     dd.translations {
                         @for l in r.translations.keys() {
@@ -298,13 +322,7 @@ pub fn resource(
                     }
                 }
             }
-            p.actions {
-                a.button href={ "/" (lang.code()) "/basket/add?id=" (form_urlencoded::byte_serialize(r.id.as_bytes()).collect::<String>()) } { "+ " (t(lang, "basket.add")) }
-                @if r.kind == ResourceType::Module {
-                    " "
-                    a.button href={ "/" (lang.code()) "/modules/" (r.id.strip_prefix("modules/").unwrap_or(&r.id)) "/pack" } { (t(lang, "pack.open_module")) }
-                }
-            }
+            (actions(c, r))
             div.body lang=(shown.code()) { (PreEscaped(to_safe_html(&version.markdown))) }
             @if !version.tags.is_empty() {
                 p.tags { span { (t(lang, "resource.tags")) ": " } @for tag in &version.tags { a href=(search_url(lang, tag, &[], &[], 1)) { (tag) } " " } }
@@ -320,11 +338,42 @@ pub fn resource(
             (panel(lang, "related.cases", "rel-cases", &related.cases, domains))
             (panel(lang, "related.tools", "rel-tools", &related.tools, domains))
             @if !related.practices.is_empty() { (panel(lang, "related.practices", "rel-practices", &related.practices, domains)) }
-            @if !related.recommendations.is_empty() && r.kind != ResourceType::Recommendation { (panel(lang, "related.recommendations", "rel-recs", &related.recommendations, domains)) }
+            @if !others.is_empty() && r.kind != ResourceType::Recommendation { (panel(lang, "related.recommendations", "rel-recs", &others, domains)) }
             @if !related.modules.is_empty() { (panel(lang, "related.modules", "rel-modules", &related.modules, domains)) }
         }
     };
     layout(c, main)
+}
+
+/// The resource's actions. On a module, preparing the session pack is the main one (a filled
+/// button, with what the pack holds); adding to one's session is secondary (outlined).
+fn actions(c: &Chrome, r: &Resource) -> Markup {
+    let lang = c.lang;
+    let here = crate::content::page_path(lang, &r.id);
+    html! {
+        div.actions {
+            @if r.kind == ResourceType::Module {
+                p.primary-action {
+                    a.button.primary href={ "/" (lang.code()) "/modules/" (r.id.strip_prefix("modules/").unwrap_or(&r.id)) "/pack" } aria-describedby="pack-what" {
+                        (t(lang, "pack.open_module"))
+                    }
+                    " " small #pack-what { (t(lang, "pack.open_module_what")) }
+                }
+            }
+            p { (add_link(lang, &r.id, &here, c.basket, "button secondary")) }
+        }
+    }
+}
+
+/// Reasons as one line that reads as a sentence: "Suggested by the authors with this
+/// resource · also applies recommendation R5.2".
+fn sentence(reasons: &[String]) -> String {
+    let line = reasons.join(" · ");
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => line,
+    }
 }
 
 fn panel(
@@ -345,7 +394,7 @@ fn panel(
                         li style={ "--dc:" (domain_of(domains, &h.hit.domain).map_or("#666", |d| d.color.as_str())) } {
                             a href=(h.hit.url) lang=(h.hit.lang.code()) { (h.hit.title) }
                             @if h.hit.fallback { " " (fallback_notice(lang, h.hit.lang)) }
-                            small.why { (t(lang, "related.why")) " " (h.reasons.join(", ")) }
+                            small.why { (sentence(&h.reasons)) }
                         }
                     }
                 }
@@ -362,6 +411,14 @@ pub fn domain(
 ) -> Markup {
     let lang = c.lang;
     let domains = &c.meta.domains;
+    let here = format!("/{}/domains/{}", lang.code(), d.id);
+    let cards = Cards {
+        lang,
+        domains,
+        back: &here,
+        basket: c.basket,
+        within: std::slice::from_ref(&d.id),
+    };
     let main = html! {
         nav.crumbs aria-label=(t(lang, "breadcrumb.label")) {
             ol {
@@ -384,7 +441,7 @@ pub fn domain(
                         " " span.n { "(" (total) ")" }
                     }
                     ol.hits.compact {
-                        @for hit in hits { li { (hit_card(hit, lang, domains, "h3")) } }
+                        @for hit in hits { li { (hit_card(hit, &cards, "h3")) } }
                     }
                     @if *total > hits.len() {
                         p { a href=(search_url(lang, "", std::slice::from_ref(&d.id), &[*kind], 1)) { (t(lang, "search.all")) " (" (total) ")" } }

@@ -1,4 +1,4 @@
-//! The widget's pages: `/embed` (the search element alone, for an iframe) and `/widget` (a live
+//! The widget's pages: `/embed` (the search element alone, for an iframe) and `/{lang}/widget` (a live
 //! demo, the snippets to copy, the element's attributes and theme variables).
 
 use super::{layout, Chrome};
@@ -17,8 +17,32 @@ pub fn embed(lang: Lang, domain: &str, kind: &str, results: usize) -> Markup {
                 title { (t(lang, "site.title")) }
                 link rel="stylesheet" href=(crate::render::assets::urls().css);
             }
-            body.embed {
-                profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {}
+            body.page-embed {
+                main { h1.visually-hidden { (t(lang, "site.title")) " · " (t(lang, "search.title")) } profint-search lang=(lang.code()) domain=(domain) type=(kind) results=(results) target="_blank" type-chips {} }
+                script src="/widget.js" data-embed {}
+            }
+        }
+    }
+}
+
+/// What `/embed` shows in a site that may not frame it: that the site is not authorised, and
+/// a way to the search on the service itself.
+pub fn refused(lang: Lang, framer: &str) -> Markup {
+    html! {
+        (maud::DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (t(lang, "site.title")) }
+                link rel="stylesheet" href=(crate::render::assets::urls().css);
+            }
+            body.page-embed {
+                main {
+                    h1.visually-hidden { (t(lang, "site.title")) " · " (t(lang, "search.title")) }
+                    p.refused role="alert" { (crate::i18n::fill(t(lang, "embed.refused"), &[("origin", framer)])) }
+                    p { a href={ "/" (lang.code()) "/search" } target="_blank" rel="noopener" { (t(lang, "embed.elsewhere")) } }
+                }
                 script src="/widget.js" data-embed {}
             }
         }

@@ -121,6 +121,9 @@ pub struct Scope<'a> {
     pub domains: &'a [Domain],
     pub vocabulary: &'a crate::content::Vocabulary,
     pub searcher: &'a tantivy::Searcher,
+    /// The site's fallback languages: which version a hit shows when it has none in the
+    /// requested language (`Site::fallback`).
+    pub fallback: &'a [Lang],
 }
 
 /// Below this many matches available in the requested language, the cross-language pass runs.
@@ -175,7 +178,7 @@ pub fn search_with(
         Some(_) if weak => spelling::did_you_mean(index, req.lang, &q),
         _ => None,
     };
-    let hits = page_hits(index, searcher, req, faceted, offset, text.as_ref())?;
+    let hits = page_hits(index, scope, req, faceted, offset, text.as_ref())?;
     Ok(SearchResponse {
         query: req.q.clone(),
         lang: req.lang,
@@ -286,7 +289,7 @@ fn passes(
 /// The hits of the requested page, each with its snippet in the language it is shown in.
 fn page_hits(
     index: &SearchIndex,
-    searcher: &tantivy::Searcher,
+    scope: Scope,
     req: &SearchRequest,
     faceted: &collector::Faceted,
     offset: usize,
@@ -295,8 +298,8 @@ fn page_hits(
     let mut stems: [Option<Vec<String>>; Lang::COUNT] = Default::default();
     let mut hits = Vec::with_capacity(req.per_page);
     for &(score, addr) in faceted.top.iter().skip(offset) {
-        let (card, plain) = index.card_at(searcher, addr, req.lang)?;
-        let shown = card.version(req.lang);
+        let (card, plain) = index.card_at(scope.searcher, addr, req.lang, scope.fallback)?;
+        let shown = card.version(req.lang, scope.fallback);
         let snippet = if req.snippets {
             let stems = stems[shown.lang.index()]
                 .get_or_insert_with(|| text.map_or_else(Vec::new, |t| t.terms(shown.lang)));
@@ -311,7 +314,7 @@ fn page_hits(
         } else {
             String::new()
         };
-        hits.push(hit(&card, req.lang, score, snippet));
+        hits.push(hit(&card, req.lang, scope.fallback, score, snippet));
     }
     Ok(hits)
 }
@@ -329,9 +332,10 @@ fn clean_query(q: &str) -> String {
         .collect()
 }
 
-/// A search hit for a resource's card in `lang`.
-pub fn hit(card: &Card, lang: Lang, score: f32, snippet: String) -> Hit {
-    let shown = card.version(lang);
+/// A search hit for a resource's card asked for in `lang` (shown in a `fallback` language or
+/// its original when it has no version in `lang`).
+pub fn hit(card: &Card, lang: Lang, fallback: &[Lang], score: f32, snippet: String) -> Hit {
+    let shown = card.version(lang, fallback);
     Hit {
         id: card.id.clone(),
         lang: shown.lang,

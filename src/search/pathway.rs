@@ -39,6 +39,7 @@ fn reason(lang: Lang, h: &RelatedHit) -> String {
 pub fn pathway(
     index: &SearchIndex,
     lang: Lang,
+    fallback: &[Lang],
     query_terms: usize,
     hits: &[Hit],
 ) -> Option<Pathway> {
@@ -51,7 +52,7 @@ pub fn pathway(
     })?;
     let searcher = index.searcher();
     let resource = index.find(&searcher, &case.id).ok()??;
-    let rel = related(index, &resource, lang, 3).ok()?;
+    let rel = related(index, &resource, lang, fallback, 3).ok()?;
     // Only tools the model links to the case (an explicit link or a shared recommendation).
     let strong = |h: &&RelatedHit| {
         h.reason_codes

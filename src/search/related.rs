@@ -69,11 +69,13 @@ fn constant(field: tantivy::schema::Field, value: &str, score: f32) -> (Occur, B
     )
 }
 
-/// Resources related to `resource`, at most `limit` per type, shown in `lang`.
+/// Resources related to `resource`, at most `limit` per type, shown in `lang` (or in the
+/// site's `fallback` languages, or their originals).
 pub fn related(
     index: &SearchIndex,
     resource: &Resource,
     lang: Lang,
+    fallback: &[Lang],
     limit: usize,
 ) -> tantivy::Result<Related> {
     let searcher = index.searcher();
@@ -87,7 +89,7 @@ pub fn related(
     )?;
     let candidates = candidates(index, &searcher, resource, &structural, &similar);
     let scored = scored(index, &searcher, resource, lang, candidates)?;
-    Ok(by_type(scored, lang, limit))
+    Ok(by_type(scored, lang, fallback, limit))
 }
 
 /// One constant-score clause per structural signal, so that the index ranks candidates by
@@ -187,7 +189,8 @@ fn scored(
     let this = Card::of(resource);
     let mut scored = Vec::new();
     for (addr, similarity) in candidates {
-        let (other, _) = index.card_at(searcher, addr, lang)?;
+        // Only the card is read here (its text is not shown): no fallback order needed.
+        let (other, _) = index.card_at(searcher, addr, lang, &[])?;
         if other.id == resource.id {
             continue;
         }
@@ -210,7 +213,7 @@ fn scored(
 }
 
 /// The scored resources as hits in `lang`, in one list per type, each cut at `limit`.
-fn by_type(scored: Vec<Scored>, lang: Lang, limit: usize) -> Related {
+fn by_type(scored: Vec<Scored>, lang: Lang, fallback: &[Lang], limit: usize) -> Related {
     let mut out = Related::default();
     for related in scored {
         let list = match related.card.kind {
@@ -223,11 +226,15 @@ fn by_type(scored: Vec<Scored>, lang: Lang, limit: usize) -> Related {
         if list.len() >= limit {
             continue;
         }
-        let summary = related.card.version(lang).summary;
+        let summary = related.card.version(lang, fallback).summary;
         let snippet = super::escape_html(&super::crop(summary, 160));
         list.push(RelatedHit {
-            hit: hit(&related.card, lang, related.score, snippet),
-            reasons: related.codes.iter().map(|c| describe(lang, c)).collect(),
+            hit: hit(&related.card, lang, fallback, related.score, snippet),
+            reasons: related
+                .codes
+                .iter()
+                .map(|c| describe(lang, c, related.card.kind))
+                .collect(),
             reason_codes: related.codes,
         });
     }
@@ -297,10 +304,15 @@ pub fn explain(this: &Card, other: &Card, similarity: f32) -> (f32, Vec<String>)
     (score, codes)
 }
 
-/// A reason code in words.
-pub fn describe(lang: Lang, code: &str) -> String {
+/// A reason code in words, as a professional reads them (`views/i18n`, `reason.*`). `other`
+/// is the related resource's type: `illustrates` reads "the recommendation it puts into
+/// practice" for a recommendation, "puts this recommendation into practice" otherwise.
+pub fn describe(lang: Lang, code: &str, other: ResourceType) -> String {
     match code.split_once(':') {
         Some(("recommendation", id)) => t(lang, "reason.recommendation").replace("{id}", id),
+        _ if code == "illustrates" && other == ResourceType::Recommendation => {
+            t(lang, "reason.illustrated").to_string()
+        }
         _ => t(lang, &format!("reason.{code}")).to_string(),
     }
 }

@@ -23,6 +23,7 @@ pub fn suggest(
     index: &SearchIndex,
     vocabulary: &crate::content::Vocabulary,
     lang: Lang,
+    fallback: &[Lang],
     q: &str,
 ) -> tantivy::Result<Vec<Suggestion>> {
     let q: String = q.chars().take(super::MAX_QUERY_CHARS).collect();
@@ -78,9 +79,9 @@ pub fn suggest(
             built.query.as_ref(),
             &TopDocs::with_limit(TITLES).order_by_score(),
         )? {
-            let (card, _) = index.card_at(&searcher, addr, lang)?;
+            let (card, _) = index.card_at(&searcher, addr, lang, fallback)?;
             out.push(Suggestion {
-                text: card.version(lang).title.to_string(),
+                text: card.version(lang, fallback).title.to_string(),
                 id: Some(card.id.clone()),
             });
         }

@@ -354,12 +354,17 @@ fn resource_endpoint_returns_sanitized_html_translations_and_fallback() {
         .as_str()
         .unwrap()
         .contains("<h2>The situation</h2>"));
+    // No Swedish version: the site's fallback (English by default) before the original.
     let v = s
         .get("/api/resources/cases%2Frupture-de-parcours?lang=sv")
         .json();
     assert_eq!(
-        (v["lang"].as_str(), v["fallback"].as_bool()),
-        (Some("fr"), Some(true))
+        (
+            v["lang"].as_str(),
+            v["fallback"].as_bool(),
+            v["original"].as_str()
+        ),
+        (Some("en"), Some(true), Some("fr"))
     );
     let v = s.get("/api/resources/R2.1?lang=sv").json();
     assert_eq!(v["title"], "Arbeta med en professionell tolk");
@@ -400,7 +405,7 @@ fn related_ranks_linked_and_shared_recommendation_first_with_reasons_and_never_s
     assert!(tool["reasons"]
         .as_array()
         .unwrap()
-        .contains(&"recommandation R1.1".into()));
+        .contains(&"applique aussi la recommandation R1.1".into()));
     assert_eq!(v["recommendations"][0]["id"], "R1.1");
     // Reverse link: the module links to the case, so the case relates to the module.
     assert_eq!(v["modules"][0]["id"], "modules/m1");

@@ -4,12 +4,15 @@
 mod analysis;
 mod api;
 mod bad_content;
+mod basket;
 mod browser;
 mod cli;
 mod deploy;
 mod gaps;
 mod hardening;
 mod import;
+mod keyboard;
+mod layout;
 mod pack;
 mod pages;
 mod public_url;

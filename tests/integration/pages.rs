@@ -265,7 +265,7 @@ fn every_page_names_an_icon_that_is_served_and_favicon_ico_answers() {
         "/it/r/cases/logement",
         "/sv/domains/emploi",
         "/fr/basket",
-        "/widget?lang=en",
+        "/en/widget",
     ] {
         let html = page(path);
         let href = html
@@ -278,4 +278,203 @@ fn every_page_names_an_icon_that_is_served_and_favicon_ico_answers() {
         assert_eq!(icon.status, 200, "{path}: {href}");
         assert!(icon.content_type.starts_with("image/svg+xml"));
     }
+}
+
+/// The `--dc` colours of the result cards of a page, and how many say which secondary
+/// domain they matched.
+fn card_colours(html: &str) -> (Vec<String>, usize) {
+    let colours = html
+        .split("<article class=\"hit\"")
+        .skip(1)
+        .map(|card| {
+            card.split("--dc:")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    (colours, html.matches("class=\"matched\"").count())
+}
+
+#[test]
+fn with_a_domain_filter_every_card_wears_that_domains_colour_and_says_why() {
+    let s = super::support::bundled();
+    let parcours = "#b0306a";
+    for path in [
+        "/fr/search?domain=parcours",
+        "/sv/search?q=arbete&domain=parcours",
+        "/en/domains/parcours",
+    ] {
+        let html = s.get(path).text;
+        let (colours, matched) = card_colours(&html);
+        assert!(!colours.is_empty(), "{path}: no cards");
+        assert!(
+            colours.iter().all(|c| c == parcours),
+            "{path}: cards in other domains' colours: {colours:?}"
+        );
+        assert!(
+            matched > 0,
+            "{path}: no card names its matched secondary domain"
+        );
+    }
+    let html = s.get("/en/domains/parcours").text;
+    assert!(html.contains("(secondary domain)"));
+    // Two filters: a card matching either keeps its own main colour when that is one of them.
+    let html = s.get("/fr/search?domain=parcours&domain=accueil").text;
+    let (colours, _) = card_colours(&html);
+    assert!(
+        colours.iter().all(|c| c == parcours || c == "#2563a8"),
+        "{colours:?}"
+    );
+}
+
+#[test]
+fn related_panels_give_reasons_in_plain_words_and_no_recommendation_twice() {
+    let s = super::support::bundled();
+    let engine_terms = [
+        ("fr", ["lien explicite", "texte proche", "pourquoi :"]),
+        ("en", ["explicit link", "similar text", "why:"]),
+        ("it", ["collegamento esplicito", "testo simile", "perché:"]),
+        ("sv", ["uttrycklig länk", "liknande text", "varför:"]),
+    ];
+    let plain = [
+        ("fr", "Proposé par les auteurs avec cette ressource"),
+        ("en", "Suggested by the authors with this resource"),
+        ("it", "Proposto dagli autori insieme a questa risorsa"),
+        (
+            "sv",
+            "Föreslås av författarna tillsammans med den här resursen",
+        ),
+    ];
+    for ((lang, terms), (_, link)) in engine_terms.iter().zip(plain) {
+        let html = s.get(&format!("/{lang}/r/cases/rupture-de-formation")).text;
+        let panels = html.split("<div class=\"related\">").nth(1).unwrap();
+        for term in terms {
+            assert!(!panels.contains(term), "{lang}: the panels say «{term}»");
+        }
+        assert!(panels.contains(link), "{lang}: no «{link}»");
+        // R3.4 and R5.2 are listed under "recommendations illustrated": not again below.
+        let above = html.split("class=\"illustrates\"").nth(1).unwrap();
+        assert!(above.contains("/r/R3.4\"") && above.contains("/r/R5.2\""));
+        let recs = panels
+            .split("id=\"rel-recs\"")
+            .nth(1)
+            .map_or("", |p| p.split("</section>").next().unwrap());
+        for id in ["R3.4", "R5.2"] {
+            assert!(
+                !recs.contains(&format!("/r/{id}\"")),
+                "{lang}: {id} listed twice"
+            );
+        }
+    }
+    // The API keeps its codes; its words say which way a recommendation goes.
+    let from_case = s
+        .get("/api/resources/cases%2Frupture-de-formation/related?lang=en")
+        .json();
+    let r34 = from_case["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "R3.4")
+        .unwrap();
+    assert!(r34["reason_codes"]
+        .as_array()
+        .unwrap()
+        .contains(&"illustrates".into()));
+    assert!(r34["reasons"]
+        .as_array()
+        .unwrap()
+        .contains(&"the recommendation this resource puts into practice".into()));
+    let from_rec = s.get("/api/resources/R3.4/related?lang=en").json();
+    let case = from_rec["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "cases/rupture-de-formation")
+        .unwrap();
+    assert!(case["reasons"]
+        .as_array()
+        .unwrap()
+        .contains(&"puts this recommendation into practice".into()));
+}
+
+#[test]
+fn a_missing_translation_follows_the_sites_fallback_order_and_keeps_the_original_near() {
+    let corpus = super::support::copy_fixture("basic/corpus");
+    let s = TestServer::start(corpus.path());
+    // cases/rupture-de-parcours is in French (the original) and English; not in Swedish.
+    let html = s.get("/sv/r/cases/rupture-de-parcours").text;
+    assert!(
+        html.contains("<h1 lang=\"en\">A young refugee drops out of training"),
+        "English before the French original"
+    );
+    assert!(html.contains("På engelska — ännu inte översatt till svenska"));
+    assert!(
+        html.contains("href=\"/fr/r/cases/rupture-de-parcours\" lang=\"fr\" hreflang=\"fr\">Läs originalet (franska)"),
+        "the original one click away"
+    );
+    let hit = s.search(&[("q", "refugee training"), ("lang", "sv")])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "cases/rupture-de-parcours")
+        .cloned()
+        .expect("found");
+    assert_eq!(
+        (hit["lang"].as_str(), hit["fallback"].as_bool()),
+        (Some("en"), Some(true))
+    );
+    let search = s.get("/sv/search?q=refugee+training").text;
+    assert!(search.contains("På engelska — ännu inte översatt till svenska"));
+
+    // The site decides: straight to the original, or Italian first.
+    std::fs::write(corpus.path().join("site.yaml"), "fallback: []\n").unwrap();
+    let s = TestServer::start(corpus.path());
+    let v = s
+        .get("/api/resources/cases%2Frupture-de-parcours?lang=sv")
+        .json();
+    assert_eq!(
+        (v["lang"].as_str(), v["fallback"].as_bool()),
+        (Some("fr"), Some(true))
+    );
+    let html = s.get("/sv/r/cases/rupture-de-parcours").text;
+    assert!(html.contains("På franska — ännu inte översatt till svenska"));
+    assert!(
+        !html.contains("Läs originalet"),
+        "the original is what is shown"
+    );
+    std::fs::write(corpus.path().join("site.yaml"), "fallback: [it, en]\n").unwrap();
+    let s = TestServer::start(corpus.path());
+    let v = s
+        .get("/api/resources/cases%2Fentretien-interprete?lang=en")
+        .json();
+    assert_eq!(
+        (v["lang"].as_str(), v["fallback"].as_bool()),
+        (Some("it"), Some(true))
+    );
+}
+
+#[test]
+fn a_module_page_has_one_main_action_and_a_distinct_secondary_one() {
+    let html = super::support::bundled()
+        .get("/en/r/modules/m1-accueillir-et-diagnostiquer")
+        .text;
+    let actions = html.split("<div class=\"actions\">").nth(1).unwrap();
+    let actions = actions.split("</div>").next().unwrap();
+    assert!(
+        actions.contains("class=\"button primary\" href=\"/en/modules/m1-accueillir-et-diagnostiquer/pack\" aria-describedby=\"pack-what\""),
+        "preparing the session is the main action: {actions}"
+    );
+    assert!(actions.contains("id=\"pack-what\">The pack to print"));
+    assert!(
+        actions.contains("class=\"button secondary\" href=\"/en/basket/add?"),
+        "adding to one's session is secondary: {actions}"
+    );
+    let case = super::support::bundled()
+        .get("/en/r/cases/rupture-de-formation")
+        .text;
+    assert!(!case.contains("button primary"), "a case has no pack");
 }

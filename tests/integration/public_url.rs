@@ -77,7 +77,7 @@ const PAGES: [&str; 11] = [
     "/fr/modules/m1-accueillir-et-diagnostiquer/pack",
     "/sv/basket?id=R1.1",
     "/fr/pack?id=R1.1",
-    "/widget?lang=en",
+    "/en/widget",
     "/embed?lang=sv",
     "/fr/nowhere",
     "/opensearch.xml?lang=it",
@@ -115,7 +115,7 @@ fn absolute_urls_come_from_public_url_under_a_spoofed_host_on_every_page_kind() 
         "template=\"{public}/it/search?q={{searchTerms}}\""
     )));
     assert!(xml.contains(&format!("template=\"{public}/api/suggest?lang=it")));
-    let (_, widget) = get_as(&s.base, "/widget?lang=en", SPOOFED);
+    let (_, widget) = get_as(&s.base, "/en/widget", SPOOFED);
     assert!(widget.contains(&format!("&lt;script src=&quot;{public}/widget.js&quot;")));
     assert!(widget.contains(&format!(
         "&lt;iframe src=&quot;{public}/embed?lang=en&quot;"
@@ -226,11 +226,11 @@ pub fn follow_every_link(proxy: &str, public: &str) -> usize {
     let root = get(&format!("{public}/"));
     assert_eq!(root.status, 303, "the root redirects by language");
     assert_eq!(root.header("location"), Some("/ressources/fr/"));
-    let add = get(&format!("{public}/fr/basket/add?id=R1.1"));
-    assert_eq!(
-        add.header("location"),
-        Some("/ressources/fr/basket?id=R1.1")
-    );
+    // Adding to the session comes back to the page it was asked from, under the base path.
+    let add = get(&format!(
+        "{public}/fr/basket/add?id=R1.1&back=%2Ffr%2Fr%2FR1.1"
+    ));
+    assert_eq!(add.header("location"), Some("/ressources/fr/r/R1.1"));
     let cookie = add.header("set-cookie").unwrap();
     assert!(cookie.contains("Path=/ressources;"), "{cookie}");
     let mut checked = 0;
@@ -239,7 +239,7 @@ pub fn follow_every_link(proxy: &str, public: &str) -> usize {
         "/fr/search?q=interpr%C3%A8te",
         "/fr/r/R1.1",
         "/fr/basket?id=R1.1",
-        "/widget?lang=fr",
+        "/fr/widget",
         "/embed?lang=fr",
     ] {
         let r = get(&format!("{public}{page}"));
@@ -272,7 +272,9 @@ pub fn follow_every_link(proxy: &str, public: &str) -> usize {
     assert_eq!(get(&format!("{proxy}{url}")).status, 200);
     let xml = get(&format!("{public}/opensearch.xml")).text;
     assert!(xml.contains(&format!("template=\"{public}/fr/search?q=")));
-    let widget = get(&format!("{public}/widget?lang=fr")).text;
+    let old = get(&format!("{public}/widget?lang=fr"));
+    assert_eq!(old.header("location"), Some("/ressources/fr/widget"));
+    let widget = get(&format!("{public}/fr/widget")).text;
     assert!(widget.contains(&format!("src=&quot;{public}/widget.js&quot;")));
     assert!(
         widget.contains(&format!("e.origin === &quot;{proxy}&quot;")),

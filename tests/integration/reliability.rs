@@ -421,6 +421,6 @@ proptest! {
             // Only the client's mistakes: never an index failure.
             Err(e) => prop_assert!(!matches!(e, profint::search::SearchError::Index(_)), "{:?}", e),
         }
-        let _ = profint::search::suggest::suggest(&service.index(), &meta.vocabulary, profint::lang::Lang::ALL[lang], &q);
+        let _ = profint::search::suggest::suggest(&service.index(), &meta.vocabulary, profint::lang::Lang::ALL[lang], &meta.site.fallback, &q);
     }
 }

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const ARROW_DOWN: &str = "\u{E015}";
 pub const ENTER: &str = "\u{E007}";
+pub const TAB: &str = "\u{E004}";
+pub const SPACE: &str = " ";
 
 pub struct Browser {
     base: String,
@@ -35,6 +37,15 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium session; `None` (with a notice) when they
     /// are not installed, unless PROFINT_REQUIRE_BROWSER=1 makes that a failure.
     pub fn start(width: u32, height: u32, mobile: bool) -> Option<Browser> {
+        Self::start_with(width, height, mobile, true)
+    }
+
+    /// A browser with JavaScript turned off, to check that pages work without it.
+    pub fn without_script(width: u32, height: u32) -> Option<Browser> {
+        Self::start_with(width, height, false, false)
+    }
+
+    fn start_with(width: u32, height: u32, mobile: bool, script: bool) -> Option<Browser> {
         let (Some(chromium), Some(driver)) = (which("chromium"), which("chromedriver")) else {
             if std::env::var("PROFINT_REQUIRE_BROWSER").as_deref() == Ok("1") {
                 panic!("PROFINT_REQUIRE_BROWSER=1 but chromium or chromedriver is missing (apt-get install chromium chromium-driver)");
@@ -70,11 +81,15 @@ impl Browser {
                      "--hide-scrollbars", format!("--window-size={width},{height}"),
                      format!("--user-data-dir={}", profile.display())]
         });
+        if !script {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
         if mobile {
             options["mobileEmulation"] =
-                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
         }
-        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options,
+                                                            "goog:loggingPrefs": {"browser": "ALL"}}}});
         let mut resp = agent()
             .post(&format!("{base}/session"))
             .send_json(&caps)
@@ -157,6 +172,20 @@ impl Browser {
         );
     }
 
+    /// Presses each key of `keys` in turn, wherever the focus is, as a keyboard user does.
+    pub fn press(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for key in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": key.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": key.to_string()}));
+        }
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
     pub fn text(&self, el: &str) -> String {
         self.call("GET", &format!("/element/{el}/text"), None)
             .as_str()
@@ -193,6 +222,26 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Runs a Chrome DevTools command (`Emulation.setEmulatedMedia`…) through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
+    /// The console's errors since the last call (a failed request, a refused script…).
+    pub fn console_errors(&self) -> Vec<String> {
+        self.call("POST", "/se/log", Some(json!({"type": "browser"})))
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or("").to_string())
+            .collect()
     }
 
     /// Switches into an iframe element, or back to the top page with `None`.

@@ -145,7 +145,7 @@ fn cors_allows_any_origin_by_default_and_only_the_list_when_set() {
 
 #[test]
 fn the_widget_page_documents_snippets_attributes_and_variables() {
-    let html = bundled().get("/widget?lang=en").text;
+    let html = bundled().get("/en/widget").text;
     for needle in [
         "Live demo",
         "&lt;script src=",
@@ -227,8 +227,21 @@ fn a_partner_page_on_another_origin_uses_the_widget_and_the_iframe() {
     b.screenshot(&super::browser::shots().join("widget-iframe.png"));
 }
 
+fn widget_state(b: &Browser) -> Option<String> {
+    b.exec("return document.querySelector('profint-search').getAttribute('data-state')")
+        .as_str()
+        .map(str::to_string)
+}
+
+fn widget_status(b: &Browser) -> String {
+    b.exec("return document.querySelector('profint-search').shadowRoot.querySelector('[role=status]').textContent")
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
 #[test]
-fn with_an_allow_list_that_excludes_the_partner_the_browser_blocks_the_call() {
+fn a_partner_outside_the_allow_list_is_told_it_is_not_authorised() {
     let Some(b) = Browser::start(1100, 700, false) else {
         return;
     };
@@ -239,12 +252,129 @@ fn with_an_allow_list_that_excludes_the_partner_the_browser_blocks_the_call() {
         "return document.querySelector('profint-search').shadowRoot.querySelector('input')",
     );
     b.type_text(&input, "tolk");
-    b.wait("the widget shows its unreachable state", |b| {
-        b.exec("return document.querySelector('profint-search').getAttribute('data-state')")
-            .as_str()
-            == Some("unreachable")
+    b.wait("the widget says the site is not authorised", |b| {
+        widget_state(b).as_deref() == Some("not-authorised")
     });
-    let status = b.exec("return document.querySelector('profint-search').shadowRoot.querySelector('[role=status]').textContent");
-    assert_eq!(status.as_str(), Some("Söktjänsten går inte att nå."));
+    let status = widget_status(&b);
+    assert!(
+        status.starts_with(&format!("Den här webbplatsen ({site}) har inte behörighet")),
+        "{status}"
+    );
     b.screenshot(&super::browser::shots().join("widget-blocked.png"));
+
+    // The iframe: instead of a frame the browser refuses to show, the same news.
+    let page = format!(
+        "<!doctype html><html><body><iframe id=\"f\" src=\"{}/embed?lang=en\" style=\"width:100%;height:300px;border:0\"></iframe></body></html>",
+        service.base
+    );
+    let site = partner(page);
+    b.goto(&site);
+    let frame = b.find("#f");
+    b.frame(Some(&frame));
+    let said = b.text(&b.find("main p.refused"));
+    assert_eq!(
+        said,
+        format!("This site ({site}) is not authorised to embed the PROFINT search. Ask the PROFINT team to add it to the list of partner sites.")
+    );
+    b.frame(None);
+    b.screenshot(&super::browser::shots().join("widget-iframe-refused.png"));
+}
+
+#[test]
+fn a_service_that_is_down_is_said_to_be_unreachable() {
+    let Some(b) = Browser::start(1100, 700, false) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    super::support::copy_dir(
+        &super::support::fixture("basic/corpus"),
+        &dir.path().join("corpus"),
+    );
+    let mut service = super::support::ServeProcess::start(dir.path(), &[]);
+    let site = partner(widget_page(&service.base, "_self"));
+    b.goto(&site);
+    let input = b.exec_element(
+        "return document.querySelector('profint-search').shadowRoot.querySelector('input')",
+    );
+    service.child.kill().unwrap();
+    service.child.wait().unwrap();
+    b.type_text(&input, "tolk");
+    b.wait("the widget shows its unreachable state", |b| {
+        widget_state(b).as_deref() == Some("unreachable")
+    });
+    assert_eq!(widget_status(&b), "Söktjänsten går inte att nå.");
+}
+
+#[test]
+fn embed_tells_a_site_outside_the_allow_list_why_and_serves_the_listed_ones() {
+    let service = server_allowing(vec!["http://kommun.example".into()]);
+    let framed = |referer: &str| {
+        get_with_headers(
+            &format!("{}/embed?lang=fr", service.base),
+            &[("Sec-Fetch-Dest", "iframe"), ("Referer", referer)],
+        )
+    };
+    let refused = framed("http://evil.example/page");
+    assert_eq!(refused.status, 200);
+    assert!(refused
+        .text
+        .contains("Ce site (http://evil.example) n'est pas autorisé"));
+    assert!(!refused.text.contains("<profint-search"), "no search in it");
+    assert!(refused
+        .header("content-security-policy")
+        .unwrap()
+        .contains("frame-ancestors *"));
+    for ok in ["http://kommun.example/x", "http://KOMMUN.example/"] {
+        let page = framed(ok);
+        assert!(page.text.contains("<profint-search"), "{ok}");
+        assert!(page
+            .header("content-security-policy")
+            .unwrap()
+            .contains("frame-ancestors 'self' http://kommun.example"));
+    }
+    // Without a Referer nothing is known: the browser enforces frame-ancestors.
+    let unknown = get_with_headers(
+        &format!("{}/embed?lang=fr", service.base),
+        &[("Sec-Fetch-Dest", "iframe")],
+    );
+    assert!(unknown.text.contains("<profint-search"));
+    // Without an allow-list every site may frame it.
+    let open = get_with_headers(
+        &format!("{}/embed?lang=fr", bundled().base),
+        &[
+            ("Sec-Fetch-Dest", "iframe"),
+            ("Referer", "http://evil.example/"),
+        ],
+    );
+    assert!(open.text.contains("<profint-search"));
+}
+
+#[test]
+fn the_instructions_live_at_lang_widget_and_the_old_address_leads_there() {
+    let s = bundled();
+    for lang in ["fr", "en", "it", "sv"] {
+        let r = s.get(&format!("/{lang}/widget"));
+        assert_eq!(r.status, 200, "/{lang}/widget");
+        assert!(r.text.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(
+            r.text.contains(&format!("/embed?lang={lang}")),
+            "the snippet's language"
+        );
+        let old = s.get(&format!("/widget?lang={lang}"));
+        assert_eq!(old.status, 308, "/widget?lang={lang}");
+        assert_eq!(
+            old.header("location"),
+            Some(format!("/{lang}/widget").as_str())
+        );
+    }
+    assert_eq!(s.get("/widget").header("location"), Some("/fr/widget"));
+    assert_eq!(
+        s.get("/widget?lang=xx").header("location"),
+        Some("/fr/widget")
+    );
+    assert_eq!(s.get("/de/widget").status, 404);
+    // The footer of every page links the instructions in its language.
+    assert!(s.get("/sv/").text.contains("href=\"/sv/widget\""));
+    // The language switcher keeps the page.
+    assert!(s.get("/en/widget").text.contains("href=\"/it/widget\""));
 }

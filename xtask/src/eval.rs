@@ -400,6 +400,7 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
         domains: &domains,
         vocabulary: &vocabulary,
         searcher: &searcher,
+        fallback: &[Lang::En],
     };
     let runs = run_queries(&index, scope, &queries, eval_options())?;
     if let Some(path) = run_out {
