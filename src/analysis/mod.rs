@@ -109,6 +109,22 @@ pub fn terms(lang: Lang, text: &str) -> Vec<String> {
     analyze(lang, text).into_iter().map(|t| t.term).collect()
 }
 
+/// Whether an analysed `term` of `lang` is a weak word (see [`stopwords::weak_words`]):
+/// searchable, but never a match or a highlight on its own.
+pub fn is_weak(lang: Lang, term: &str) -> bool {
+    static WEAK: std::sync::OnceLock<[std::collections::HashSet<String>; Lang::COUNT]> =
+        std::sync::OnceLock::new();
+    let sets = WEAK.get_or_init(|| {
+        Lang::ALL.map(|l| {
+            stopwords::weak_words(l)
+                .iter()
+                .flat_map(|w| terms(l, w))
+                .collect()
+        })
+    });
+    sets[lang.index()].contains(term)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

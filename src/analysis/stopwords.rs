@@ -63,3 +63,44 @@ pub fn stop_words(lang: Lang) -> &'static [&'static str] {
         ],
     }
 }
+
+/// Words kept searchable because they change what a sentence means ("sans", "without",
+/// "senza", "utan"…), but that say nothing on their own: a resource that shares only such a
+/// word with a query is not an answer to it, and such a word is never highlighted alone.
+pub fn weak_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => &[
+            "sans", "pas", "non", "plus", "moins", "sous", "entre", "vers", "après", "avant",
+            "depuis", "pendant", "contre", "selon", "encore", "déjà", "jamais", "rien", "peu",
+            "beaucoup", "trop", "toujours", "ici", "là", "puis",
+        ],
+        Lang::En => &[
+            "without", "not", "no", "since", "during", "under", "between", "against", "never",
+            "more", "less", "still", "already", "yet", "only", "just", "here", "nothing",
+        ],
+        Lang::It => &[
+            "senza", "dopo", "prima", "durante", "contro", "sotto", "verso", "mai", "ancora",
+            "già", "meno", "solo", "poco", "troppo", "sempre", "qui", "niente", "nulla",
+        ],
+        Lang::Sv => &[
+            "utan",
+            "ej",
+            "före",
+            "mellan",
+            "mot",
+            "sedan",
+            "hos",
+            "aldrig",
+            "mer",
+            "mindre",
+            "fortfarande",
+            "redan",
+            "bara",
+            "ingen",
+            "inget",
+            "inga",
+            "inom",
+            "utom",
+        ],
+    }
+}

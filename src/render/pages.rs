@@ -197,8 +197,13 @@ pub fn search(
                             p { (t(lang, "search.tips")) " " a href={ "/" (lang.code()) "/" } { (t(lang, "nav.domains")) } }
                         }
                     }
-                    ol.hits {
-                        @for hit in &answer.hits {
+                    @let offset = (req.page - 1) * req.per_page;
+                    @let weaker = answer.weaker_from.map(|w| w.saturating_sub(offset));
+                    ol.hits start=(offset + 1) {
+                        @for (i, hit) in answer.hits.iter().enumerate() {
+                            @if weaker == Some(i) {
+                                li.weaker role="separator" { (t(lang, "search.weaker")) }
+                            }
                             li { (hit_card(hit, &cards, "h2")) }
                         }
                     }

@@ -106,9 +106,13 @@ pub struct SearchResponse {
     pub expanded: Vec<String>,
     /// The requested language had few matches, so other languages' text was searched too.
     pub cross_language: bool,
-    /// A corrected query, when results are weak and some words look misspelt.
+    /// A corrected query, when some words are in no resource or the results are weak.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_you_mean: Option<String>,
+    /// For a long situation query, the rank (from 0, over all hits) from which hits share
+    /// only a small part of it: pages draw a "weaker matches" divider there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weaker_from: Option<usize>,
     /// Terms of the query in the requested language (a situation has several).
     #[serde(skip)]
     pub query_terms: usize,
@@ -171,14 +175,21 @@ pub fn search_with(
     };
     let found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
     let faceted = &found.faceted;
-    // Weak: few matches in the language, or only typo-tolerant and prefix matches.
+    // Weak: few matches in the language, or only typo-tolerant and prefix matches. A word no
+    // resource contains is worth a correction whatever the rest found.
     let best = faceted.top.first().map_or(0.0, |t| t.0);
     let weak = faceted.lang_counts[req.lang.index()] < FEW_MATCHES || best < WEAK_SCORE;
     let did_you_mean = match &text {
-        Some(_) if weak => spelling::did_you_mean(index, req.lang, &q),
+        Some(_) if weak || found.reading.unknown => spelling::did_you_mean(index, req.lang, &q),
         _ => None,
     };
-    let hits = page_hits(index, scope, req, faceted, offset, text.as_ref())?;
+    let highlight = Highlight {
+        text: text.as_ref(),
+        corrected: &found.reading.corrected,
+        lang: req.lang,
+    };
+    let hits = page_hits(index, scope, req, faceted, offset, &highlight)?;
+    let content_terms = text.as_ref().map_or(0, |t| t.content_terms());
     Ok(SearchResponse {
         query: req.q.clone(),
         lang: req.lang,
@@ -191,6 +202,7 @@ pub fn search_with(
         expanded: found.expanded,
         cross_language: found.cross_language,
         did_you_mean,
+        weaker_from: weaker_from(&faceted.top, content_terms),
         query_terms: text.map_or(0, |t| t.by_lang[0].1.terms.len()),
     })
 }
@@ -229,6 +241,8 @@ fn selection(domains: &[Domain], req: &SearchRequest) -> Result<Selection, Searc
 struct Found {
     /// Vocabulary concepts the query was expanded with.
     expanded: Vec<String>,
+    /// Unknown words and their corrections, in the requested language.
+    reading: query::Reading,
     faceted: collector::Faceted,
     /// The cross-language pass gave the answer.
     cross_language: bool,
@@ -245,12 +259,16 @@ fn passes(
     options: query::Options,
 ) -> Result<Found, SearchError> {
     let run = |options: query::Options| -> Result<Found, SearchError> {
+        let mut reading = query::Reading::default();
         let (query, expanded): (Option<Box<dyn Query>>, Vec<String>) = match text {
             None => (Some(Box::new(AllQuery)), Vec::new()),
             Some(text) => {
                 match query::search_query(searcher, &index.fields, scope.vocabulary, text, options)
                 {
-                    Some(built) => (Some(built.query), built.expanded),
+                    Some(built) => {
+                        reading = built.reading;
+                        (Some(built.query), built.expanded)
+                    }
                     None => (None, Vec::new()),
                 }
             }
@@ -264,6 +282,7 @@ fn passes(
         };
         Ok(Found {
             expanded,
+            reading,
             faceted,
             cross_language: options.cross_language,
         })
@@ -286,6 +305,47 @@ fn passes(
     })
 }
 
+/// Below this share of the best score, the hits of a long query are "weaker matches": they
+/// share only part of the situation with it.
+const WEAKER_SHARE: f32 = 0.3;
+/// Queries with fewer meaningful terms than this have no weaker tail worth setting apart.
+const WEAKER_MIN_TERMS: usize = 4;
+
+/// The rank (from 0, over all hits) of the first weaker match of a long query, if any.
+fn weaker_from(top: &[(f32, tantivy::DocAddress)], content_terms: usize) -> Option<usize> {
+    let best = top.first()?.0;
+    if content_terms < WEAKER_MIN_TERMS {
+        return None;
+    }
+    top.iter()
+        .position(|(score, _)| *score < best * WEAKER_SHARE)
+}
+
+/// What a snippet marks: the query's terms in the language shown, weak words excepted (never
+/// highlighted on their own), and the corrections of misspelt words in the requested language.
+struct Highlight<'a> {
+    text: Option<&'a query::QueryText>,
+    corrected: &'a [String],
+    lang: Lang,
+}
+
+impl Highlight<'_> {
+    fn stems(&self, shown: Lang) -> Vec<String> {
+        let Some(text) = self.text else {
+            return Vec::new();
+        };
+        let mut stems: Vec<String> = text
+            .terms(shown)
+            .into_iter()
+            .filter(|t| !crate::analysis::is_weak(shown, t))
+            .collect();
+        if shown == self.lang {
+            stems.extend(self.corrected.iter().cloned());
+        }
+        stems
+    }
+}
+
 /// The hits of the requested page, each with its snippet in the language it is shown in.
 fn page_hits(
     index: &SearchIndex,
@@ -293,7 +353,7 @@ fn page_hits(
     req: &SearchRequest,
     faceted: &collector::Faceted,
     offset: usize,
-    text: Option<&query::QueryText>,
+    highlight: &Highlight,
 ) -> Result<Vec<Hit>, SearchError> {
     let mut stems: [Option<Vec<String>>; Lang::COUNT] = Default::default();
     let mut hits = Vec::with_capacity(req.per_page);
@@ -301,8 +361,8 @@ fn page_hits(
         let (card, plain) = index.card_at(scope.searcher, addr, req.lang, scope.fallback)?;
         let shown = card.version(req.lang, scope.fallback);
         let snippet = if req.snippets {
-            let stems = stems[shown.lang.index()]
-                .get_or_insert_with(|| text.map_or_else(Vec::new, |t| t.terms(shown.lang)));
+            let stems =
+                stems[shown.lang.index()].get_or_insert_with(|| highlight.stems(shown.lang));
             snippet::snippet(&plain, stems, SNIPPET_CHARS).unwrap_or_else(|| {
                 let lead = if shown.summary.is_empty() {
                     &plain

@@ -6,8 +6,8 @@ use crate::analysis::{self, AnalyzedTerm};
 use crate::index::{Fields, LangFields};
 use crate::lang::Lang;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
@@ -15,8 +15,11 @@ use tantivy::{Searcher, Term};
 /// Defaults tuned on the project's own judged queries (`profint eval judged --tune`).
 pub const TITLE_BONUS: f32 = 0.5;
 pub const PHRASE_BONUS: f32 = 1.0;
-/// Constant score of a typo-tolerant match: below what an exact match usually scores.
-const FUZZY_SCORE: f32 = 0.6;
+/// Weight of a corrected word (a word no resource contains read as its closest written
+/// word), by edits: below the user's own words, and lower the further the guess.
+const CORRECTION_WEIGHT: [f32; 3] = [1.0, 0.7, 0.45];
+/// Corrections tried for one unknown word.
+const CORRECTIONS_PER_WORD: usize = 2;
 /// Constant score of a completion of the last, unfinished word.
 const PREFIX_SCORE: f32 = 0.5;
 /// Longer queries are cut: the first words of a situation describe it best.
@@ -65,6 +68,8 @@ impl Default for Options {
 /// The analyzed form of a query in one language.
 #[derive(Debug, Clone)]
 pub struct Analyzed {
+    /// The language whose analyzer read the query.
+    pub lang: Lang,
     pub terms: Vec<AnalyzedTerm>,
     /// The lowercased word each term came from, as typed (`words[i]` gave `terms[i]`).
     pub words: Vec<String>,
@@ -81,6 +86,7 @@ pub fn analyze_query(lang: Lang, q: &str) -> Analyzed {
         .collect();
     let open_last = !q.ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
     Analyzed {
+        lang,
         terms,
         words,
         open_last,
@@ -111,6 +117,15 @@ impl QueryText {
     /// The requested language.
     pub fn lang(&self) -> Lang {
         self.by_lang[0].0
+    }
+
+    /// How many terms of the requested language carry meaning (weak words left out).
+    pub fn content_terms(&self) -> usize {
+        let (lang, a) = &self.by_lang[0];
+        a.terms
+            .iter()
+            .filter(|t| !analysis::is_weak(*lang, &t.term))
+            .count()
     }
 
     /// The query's terms as `lang` analyses them.
@@ -150,15 +165,23 @@ pub fn language_query(
     f: &LangFields,
     a: &Analyzed,
     options: &Options,
-    primary: bool,
+    primary: Option<&mut Reading>,
 ) -> Option<Box<dyn Query>> {
     if a.terms.is_empty() {
         return None;
     }
-    let mut clauses: Vec<Clause> = Vec::new();
-    // Each typo-tolerant term walks the term dictionary: bound the work a long query can ask.
-    let mut fuzzy_budget = 4;
+    let mut content: Vec<Clause> = Vec::new();
+    let mut weak: Vec<Clause> = Vec::new();
+    let is_primary = primary.is_some();
+    let mut reading = primary;
+    // Each correction walks the term dictionary: bound the work a long query can ask.
+    let mut typo_budget = 4;
     for term in distinct_terms(a) {
+        let clauses = if analysis::is_weak(a.lang, term.term) {
+            &mut weak
+        } else {
+            &mut content
+        };
         let w = repeat_weight(term.count);
         clauses.push((Occur::Should, term_query(f.text, term.term, w)));
         if options.title_bonus > 0.0 {
@@ -167,20 +190,56 @@ pub fn language_query(
                 term_query(f.title, term.term, w * options.title_bonus),
             ));
         }
-        if fuzzy_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
-            if let Some(typo) = typo_clause(searcher, f, term.term, &a.words[term.first]) {
-                fuzzy_budget -= 1;
-                clauses.push(typo);
+        let Some(reading) = reading.as_deref_mut() else {
+            continue;
+        };
+        if typo_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
+            let typo = correction_clauses(
+                searcher,
+                f,
+                a.lang,
+                term.term,
+                &a.words[term.first],
+                reading,
+            );
+            if !typo.is_empty() {
+                typo_budget -= 1;
+                content.extend(typo);
             }
         }
     }
-    if a.open_last && primary {
-        clauses.extend(completion_clause(f, a));
+    if a.open_last && is_primary {
+        content.extend(completion_clause(f, a));
     }
     if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
-        clauses.extend(phrase_clauses(f, a, options.phrase_bonus));
+        weak.extend(phrase_clauses(f, a, options.phrase_bonus));
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Some(require_content(content, weak))
+}
+
+/// The clauses of a language's query, where the weak words (and the phrase bonuses) only add
+/// to the score of a resource that matches at least one word that means something: "sans" or
+/// "utan" alone never makes a resource a match. A query of weak words only is matched on them.
+fn require_content(content: Vec<Clause>, weak: Vec<Clause>) -> Box<dyn Query> {
+    if content.is_empty() || weak.is_empty() {
+        let mut all = content;
+        all.extend(weak);
+        return Box::new(BooleanQuery::new(all));
+    }
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(BooleanQuery::new(content))),
+        (Occur::Should, Box::new(BooleanQuery::new(weak))),
+    ]))
+}
+
+/// What reading the query in the requested language found, beyond the query itself.
+#[derive(Debug, Default, Clone)]
+pub struct Reading {
+    /// A word of the query occurs in no resource of the language (a typo, or a word the
+    /// corpus does not use): the page offers a correction.
+    pub unknown: bool,
+    /// Terms of the corrections the query searched for, to highlight them.
+    pub corrected: Vec<String>,
 }
 
 /// A term of the query, once however often it was typed.
@@ -208,23 +267,35 @@ fn distinct_terms(a: &Analyzed) -> Vec<DistinctTerm<'_>> {
     distinct
 }
 
-/// A typo-tolerant match of `word` (as typed) when its `term` is in no resource: one edit
-/// away for a word of five letters or more, two from nine. Shorter words have too many
-/// neighbours to guess at.
-fn typo_clause(searcher: &Searcher, f: &LangFields, term: &str, word: &str) -> Option<Clause> {
+/// For a `term` no resource contains, its closest written words, each searched as its term
+/// and scored by BM25 (a match on a corrected word is ranked by how well the resource matches
+/// it, not given a constant), weighted by how far the guess is.
+fn correction_clauses(
+    searcher: &Searcher,
+    f: &LangFields,
+    lang: Lang,
+    term: &str,
+    word: &str,
+    reading: &mut Reading,
+) -> Vec<Clause> {
     let known = searcher
         .doc_freq(&Term::from_field_text(f.text, term))
         .is_ok_and(|n| n > 0);
-    let word_len = word.chars().count();
-    if known || word_len < 5 {
-        return None;
+    if known {
+        return Vec::new();
     }
-    let distance = if word_len >= 9 { 2 } else { 1 };
-    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), distance, true);
-    Some((
-        Occur::Should,
-        Box::new(ConstScoreQuery::new(Box::new(fuzzy), FUZZY_SCORE)),
-    ))
+    reading.unknown = true;
+    let mut clauses = Vec::new();
+    for c in super::spelling::corrections(searcher, f.words, word, CORRECTIONS_PER_WORD) {
+        let weight = CORRECTION_WEIGHT[c.distance.min(2)];
+        for corrected in analysis::terms(lang, &c.word) {
+            clauses.push((Occur::Should, term_query(f.text, &corrected, weight)));
+            if !reading.corrected.contains(&corrected) {
+                reading.corrected.push(corrected);
+            }
+        }
+    }
+    clauses
 }
 
 /// Completions of the last word, the one being typed, once it has three characters.
@@ -268,6 +339,8 @@ pub struct Built {
     pub query: Box<dyn Query>,
     /// Ids of the vocabulary concepts that expanded the query.
     pub expanded: Vec<String>,
+    /// What reading the query in the requested language found (unknown words, corrections).
+    pub reading: Reading,
 }
 
 fn filter_term(field: tantivy::schema::Field, value: Lang) -> Box<dyn Query> {
@@ -319,14 +392,16 @@ pub fn search_query(
         Expansion::default()
     };
     let mut clauses: Vec<Clause> = Vec::new();
+    let mut reading = Reading::default();
     for (l, a) in &text.by_lang {
-        let own_text = language_query(searcher, fields.lang(*l), a, &options, *l == lang);
+        let primary = (*l == lang).then_some(&mut reading);
+        let own_text = language_query(searcher, fields.lang(*l), a, &options, primary);
         if *l == lang {
             clauses.extend(own_text.map(|t| (Occur::Should, t)));
             continue;
         }
         if options.cross_language {
-            if let Some(again) = language_query(searcher, fields.lang(*l), a, &options, false) {
+            if let Some(again) = language_query(searcher, fields.lang(*l), a, &options, None) {
                 clauses.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(again, CROSS_LANGUAGE)),
@@ -353,6 +428,7 @@ pub fn search_query(
     Some(Built {
         query: Box::new(BooleanQuery::new(clauses)),
         expanded: expansion.ids,
+        reading,
     })
 }
 

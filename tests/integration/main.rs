@@ -15,6 +15,7 @@ mod keyboard;
 mod layout;
 mod pack;
 mod pages;
+mod precision;
 mod public_url;
 mod reliability;
 mod support;
