@@ -93,7 +93,8 @@ impl QMatrix {
 pub(crate) struct QActs {
     cols: usize,
     len: usize,
-    values: Vec<i8>,
+    /// i8-range values kept as i16: widened once here instead of once per weight row.
+    values: Vec<i16>,
     scales: Vec<f32>,
 }
 
@@ -118,7 +119,7 @@ impl QActs {
             let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
             for (q, &v) in dst.iter_mut().zip(src) {
                 let r = (v * inv + ROUND_MAGIC) - ROUND_MAGIC;
-                *q = r.clamp(-128.0, 127.0) as i8;
+                *q = r.clamp(-128.0, 127.0) as i16;
             }
             *scale = d;
         }
@@ -126,9 +127,9 @@ impl QActs {
 }
 
 #[inline(always)]
-fn dot_block(w: &[i8], a: &[i8]) -> i32 {
+fn dot_block(w: &[i8], a: &[i16]) -> i32 {
     let w: &[i8; BLOCK] = w.try_into().expect("block");
-    let a: &[i8; BLOCK] = a.try_into().expect("block");
+    let a: &[i16; BLOCK] = a.try_into().expect("block");
     let mut s = 0i32;
     for k in 0..BLOCK {
         s += i32::from(w[k]) * i32::from(a[k]);
@@ -139,9 +140,10 @@ fn dot_block(w: &[i8], a: &[i8]) -> i32 {
 /// `out[t][r] = bias[r] + sum_c W[r][c] * a[t][c]` for every token `t` of `a`.
 ///
 /// The weight row is the outer loop so it stays in L1 while every token streams past it;
-/// the tokens' quantised activations (at most 256 x 1536 bytes) live in L2.
+/// the tokens' activations (at most 256 x 1536 i16) live in L2.
 pub(crate) fn matmul(w: &QMatrix, a: &QActs, out: &mut [f32]) {
     assert_eq!(w.cols, a.cols, "matrix and activation widths differ");
+    assert_eq!(out.len(), a.len * w.rows, "output size");
     let nb = w.cols / BLOCK;
     let rows = w
         .weights
@@ -158,7 +160,6 @@ pub(crate) fn matmul(w: &QMatrix, a: &QActs, out: &mut [f32]) {
             out[t * w.rows + r] = w.bias[r] + acc;
         }
     }
-    debug_assert_eq!(out.len(), a.len * w.rows);
 }
 
 #[cfg(test)]

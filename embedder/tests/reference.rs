@@ -11,8 +11,14 @@
 //! `[profile.dev.package.embedder] opt-level = 3` in the workspace, runs everything.
 
 use embedder::Embedder;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+
+/// Writes past libtest's output capture, so skip notes show in a normal `cargo test` run.
+fn note(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
 
 fn model_path() -> PathBuf {
     match std::env::var_os("PROFINT_MODEL") {
@@ -29,10 +35,10 @@ fn model() -> Option<&'static Embedder> {
             let path = model_path();
             let required = std::env::var("PROFINT_REQUIRE_MODEL").is_ok_and(|v| v == "1");
             if !path.exists() && !required {
-                eprintln!(
+                note(&format!(
                     "SKIP embedder reference tests: no model at {} (run scripts/fetch-model.sh)",
                     path.display()
-                );
+                ));
                 return None;
             }
             Some(Embedder::load(&path).unwrap_or_else(|e| panic!("loading model: {e}")))
@@ -88,7 +94,9 @@ fn cases() -> Vec<Case> {
 fn full_run(what: &str) -> bool {
     let full = !cfg!(debug_assertions) || std::env::var_os("PROFINT_EMBEDDER_FULL").is_some();
     if !full {
-        eprintln!("NOTE {what}: reduced in an unoptimised build (cargo test --release runs all)");
+        note(&format!(
+            "NOTE {what}: reduced in an unoptimised build (cargo test --release runs all)"
+        ));
     }
     full
 }
