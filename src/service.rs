@@ -52,6 +52,9 @@ pub struct Meta {
     pub problems: Vec<StatusProblem>,
     pub files: usize,
     pub last_change: Option<LastChange>,
+    /// Answers computed over `searcher`: a new state starts with none, so no answer outlives
+    /// the commit it was computed on.
+    pub answers: std::sync::Arc<crate::search::Answers>,
 }
 
 impl Meta {
@@ -79,6 +82,7 @@ impl Meta {
             vocabulary: &self.vocabulary,
             searcher: &self.searcher,
             fallback: &self.site.fallback,
+            answers: answer_cache_on().then_some(&*self.answers),
         }
     }
 
@@ -93,6 +97,7 @@ impl Meta {
             problems: Vec::new(),
             files: 0,
             last_change: None,
+            answers: Default::default(),
         }
     }
 }
@@ -404,6 +409,7 @@ impl Service {
             problems,
             files: view.files,
             last_change: change.or_else(|| old.last_change.clone()),
+            answers: Default::default(),
         };
         *self.meta.write().expect("meta lock") = Arc::new(meta);
     }
@@ -417,6 +423,13 @@ impl Service {
         }
         Ok(())
     }
+}
+
+/// The answer cache is on unless `PROFINT_ANSWER_CACHE=off` (benchmarks measure the cost of
+/// a search that is not in it).
+fn answer_cache_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("PROFINT_ANSWER_CACHE").map_or(true, |v| v != "off"))
 }
 
 pub fn now() -> String {

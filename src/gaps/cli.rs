@@ -70,6 +70,7 @@ pub fn run(
         vocabulary: &corpus.vocabulary,
         searcher: &searcher,
         fallback: &corpus.site.fallback,
+        answers: None,
     };
     let gaps = report::build(
         rows,

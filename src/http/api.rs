@@ -158,13 +158,18 @@ pub async fn suggest(
     let suggestions = blocking({
         let q = q.clone();
         move || {
-            Ok(suggest::suggest(
-                &state.index(),
-                &state.meta().vocabulary,
-                lang,
-                &state.meta().site.fallback,
-                &q,
-            )?)
+            let meta = state.meta();
+            let compute = || {
+                let (vocabulary, fallback) = (&meta.vocabulary, &meta.site.fallback);
+                suggest::suggest(&state.index(), vocabulary, lang, fallback, &q)
+            };
+            Ok(match meta.scope().answers {
+                Some(answers) => {
+                    let key = format!("{}\u{1f}{q}", lang.code());
+                    (*answers.suggestions.get_or_compute(key, compute)?).clone()
+                }
+                None => compute()?,
+            })
         }
     })
     .await?;

@@ -1,6 +1,7 @@
 //! Search over the index: relevance query, filters and disjunctive facets in one pass,
 //! snippets, and the answer shape of `GET /api/search`.
 
+pub mod cache;
 mod collector;
 mod error;
 pub mod pathway;
@@ -128,6 +129,41 @@ pub struct Scope<'a> {
     /// The site's fallback languages: which version a hit shows when it has none in the
     /// requested language (`Site::fallback`).
     pub fallback: &'a [Lang],
+    /// Answers already computed over this searcher, when the caller keeps them.
+    pub answers: Option<&'a Answers>,
+}
+
+/// The answer caches of one published index state.
+#[derive(Default)]
+pub struct Answers {
+    pub searches: cache::AnswerCache<SearchResponse>,
+    pub suggestions: cache::AnswerCache<Vec<suggest::Suggestion>>,
+    /// Result cards and the text they are shown in, by document and requested language.
+    pub cards: cache::AnswerCache<(Card, String)>,
+}
+
+impl cache::Weigh for (Card, String) {
+    fn weight(&self) -> usize {
+        1024 + self.1.len()
+    }
+}
+
+impl cache::Weigh for SearchResponse {
+    fn weight(&self) -> usize {
+        let hits: usize = self
+            .hits
+            .iter()
+            .map(|h| 256 + h.title.len() + h.summary.len() + h.snippet.len() + h.url.len())
+            .sum();
+        let facets = 64 * (self.facets.domain.len() + self.facets.kind.len() + Lang::COUNT);
+        512 + self.query.len() + hits + facets
+    }
+}
+
+impl cache::Weigh for Vec<suggest::Suggestion> {
+    fn weight(&self) -> usize {
+        self.iter().map(|s| 64 + s.text.len()).sum()
+    }
 }
 
 /// Below this many matches available in the requested language, the cross-language pass runs.
@@ -136,13 +172,39 @@ const FEW_MATCHES: usize = 3;
 /// a constant below it).
 const WEAK_SCORE: f32 = 1.2;
 
-/// Runs a search with the default query options.
+/// Runs a search with the default query options, answered from the scope's cache when the
+/// same request was answered over the same searcher.
 pub fn search(
     index: &SearchIndex,
     scope: Scope,
     req: &SearchRequest,
 ) -> Result<SearchResponse, SearchError> {
-    search_with(index, scope, req, query::Options::default())
+    let Some(answers) = scope.answers else {
+        return search_with(index, scope, req, query::Options::default());
+    };
+    let started = Instant::now();
+    let kept = answers.searches.get_or_compute(cache_key(req), || {
+        search_with(index, scope, req, query::Options::default())
+    })?;
+    let mut answer = SearchResponse::clone(&kept);
+    answer.query.clone_from(&req.q);
+    answer.took_ms = (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
+    Ok(answer)
+}
+
+/// What makes two requests the same answer.
+fn cache_key(req: &SearchRequest) -> String {
+    let types: Vec<&str> = req.types.iter().map(|t| t.as_str()).collect();
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        req.lang.code(),
+        cache::canonical_query(&clean_query(&req.q)),
+        req.domains.join(","),
+        types.join(","),
+        req.page,
+        req.per_page,
+        req.snippets
+    )
 }
 
 /// Runs a search: checks the request, runs the passes the query needs, then builds the hits
@@ -358,14 +420,15 @@ fn page_hits(
     let mut stems: [Option<Vec<String>>; Lang::COUNT] = Default::default();
     let mut hits = Vec::with_capacity(req.per_page);
     for &(score, addr) in faceted.top.iter().skip(offset) {
-        let (card, plain) = index.card_at(scope.searcher, addr, req.lang, scope.fallback)?;
+        let shown_card = card_at(index, scope, addr, req.lang)?;
+        let (card, plain) = &*shown_card;
         let shown = card.version(req.lang, scope.fallback);
         let snippet = if req.snippets {
             let stems =
                 stems[shown.lang.index()].get_or_insert_with(|| highlight.stems(shown.lang));
-            snippet::snippet(&plain, stems, SNIPPET_CHARS).unwrap_or_else(|| {
+            snippet::snippet(plain, stems, SNIPPET_CHARS).unwrap_or_else(|| {
                 let lead = if shown.summary.is_empty() {
-                    &plain
+                    plain.as_str()
                 } else {
                     shown.summary
                 };
@@ -374,9 +437,27 @@ fn page_hits(
         } else {
             String::new()
         };
-        hits.push(hit(&card, req.lang, scope.fallback, score, snippet));
+        hits.push(hit(card, req.lang, scope.fallback, score, snippet));
     }
     Ok(hits)
+}
+
+/// A hit's card and the plain text it is shown in, read once per index state: reading a
+/// stored document decodes every language's text, the costliest part of a hit.
+fn card_at(
+    index: &SearchIndex,
+    scope: Scope,
+    addr: tantivy::DocAddress,
+    lang: Lang,
+) -> tantivy::Result<std::sync::Arc<(Card, String)>> {
+    let read = || index.card_at(scope.searcher, addr, lang, scope.fallback);
+    match scope.answers {
+        Some(answers) => {
+            let key = format!("{}/{}/{}", addr.segment_ord, addr.doc_id, lang.code());
+            answers.cards.get_or_compute(key, read)
+        }
+        None => read().map(std::sync::Arc::new),
+    }
 }
 
 /// Control characters and bidi overrides are never meaningful in a query.

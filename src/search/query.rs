@@ -5,9 +5,10 @@
 use crate::analysis::{self, AnalyzedTerm};
 use crate::index::{Fields, LangFields};
 use crate::lang::Lang;
+use std::ops::Bound;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, InvertedIndexRangeQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
@@ -298,10 +299,15 @@ fn correction_clauses(
     clauses
 }
 
-/// Completions of the last word, the one being typed, once it has three characters.
+/// Completions of the last word, the one being typed, once it has three characters: the
+/// range of the term dictionary the word starts (no automaton to build, unlike a regex).
 fn completion_clause(f: &LangFields, a: &Analyzed) -> Option<Clause> {
     let last = a.terms.last().filter(|last| last.to - last.from >= 3)?;
-    let prefix = RegexQuery::from_pattern(&format!("{}.*", last.term), f.text).ok()?;
+    let from = Term::from_field_text(f.text, &last.term);
+    // Every term that starts with the word sorts below the word followed by the highest
+    // character.
+    let to = Term::from_field_text(f.text, &format!("{}{}", last.term, char::MAX));
+    let prefix = InvertedIndexRangeQuery::new(Bound::Included(from), Bound::Excluded(to));
     Some((
         Occur::Should,
         Box::new(ConstScoreQuery::new(Box::new(prefix), PREFIX_SCORE)),
@@ -394,12 +400,19 @@ pub fn search_query(
     let mut clauses: Vec<Clause> = Vec::new();
     let mut reading = Reading::default();
     for (l, a) in &text.by_lang {
-        let primary = (*l == lang).then_some(&mut reading);
-        let own_text = language_query(searcher, fields.lang(*l), a, &options, primary);
         if *l == lang {
+            let own_text =
+                language_query(searcher, fields.lang(*l), a, &options, Some(&mut reading));
             clauses.extend(own_text.map(|t| (Occur::Should, t)));
             continue;
         }
+        let fallback_needed = lacking(searcher, fields, lang, *l);
+        if !fallback_needed && !options.cross_language {
+            continue;
+        }
+        let own_text = fallback_needed
+            .then(|| language_query(searcher, fields.lang(*l), a, &options, None))
+            .flatten();
         if options.cross_language {
             if let Some(again) = language_query(searcher, fields.lang(*l), a, &options, None) {
                 clauses.push((
@@ -408,12 +421,14 @@ pub fn search_query(
                 ));
             }
         }
-        let fallback = Fallback {
-            lang,
-            original: *l,
-            own_text,
-        };
-        clauses.extend(fallback.clause(fields, &expansion, &options));
+        if fallback_needed {
+            let fallback = Fallback {
+                lang,
+                original: *l,
+                own_text,
+            };
+            clauses.extend(fallback.clause(fields, &expansion, &options));
+        }
     }
     clauses.extend(expansion.clauses(fields, &options, None, |l| {
         if l == lang {
@@ -430,6 +445,18 @@ pub fn search_query(
         expanded: expansion.ids,
         reading,
     })
+}
+
+/// Whether some resource lacks a version in `lang` and was written in `original`: when none
+/// does (a French request over French originals, say), the fallback clauses of `original`
+/// could match nothing and are not built.
+fn lacking(searcher: &Searcher, fields: &Fields, lang: Lang, original: Lang) -> bool {
+    let present = |field, value: Lang| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, value.code()))
+            .is_ok_and(|n| n > 0)
+    };
+    present(fields.missing, lang) && present(fields.original, original)
 }
 
 /// The vocabulary concepts a query mentions, each with its other terms per language (the

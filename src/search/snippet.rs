@@ -21,11 +21,15 @@ fn fold(c: char) -> char {
     }
 }
 
-/// Byte ranges of the words of `text` that match one of `stems`.
+/// Byte ranges of the words of `text` that match one of `stems`. A word whose first letter
+/// starts no stem is skipped without folding the rest of it: most words of a text are.
 fn matches(text: &str, stems: &[String]) -> Vec<(usize, usize)> {
+    let firsts: Vec<char> = stems.iter().filter_map(|s| s.chars().next()).collect();
     let mut out = Vec::new();
     let mut word = String::new();
     let mut start = 0;
+    // Inside a word that cannot match.
+    let mut skipping = false;
     let flush = |word: &mut String, start: usize, end: usize, out: &mut Vec<(usize, usize)>| {
         if !word.is_empty()
             && stems
@@ -37,13 +41,21 @@ fn matches(text: &str, stems: &[String]) -> Vec<(usize, usize)> {
         word.clear();
     };
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            if word.is_empty() {
-                start = i;
-            }
-            word.push(fold(c));
-        } else {
+        if !c.is_alphanumeric() {
+            skipping = false;
             flush(&mut word, start, i, &mut out);
+        } else if skipping {
+            continue;
+        } else if word.is_empty() {
+            let first = fold(c);
+            if firsts.contains(&first) {
+                start = i;
+                word.push(first);
+            } else {
+                skipping = true;
+            }
+        } else {
+            word.push(fold(c));
         }
     }
     flush(&mut word, start, text.len(), &mut out);

@@ -310,3 +310,85 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
+
+/// Per-query search time in-process, without the answer cache: what the server spends on a
+/// request it has not answered before, HTTP left out. Queries are `lang<TAB>text` lines (as
+/// scripts/wrk_paths.py writes them). `bare` times a plain BM25 OR of the query's terms over
+/// the language's text with the top 10 and a count: what tantivy itself costs, the limit.
+pub fn query_loop(corpus: &Path, queries: &Path, rounds: usize, bare: bool) -> anyhow::Result<()> {
+    use profint::search::{self, SearchRequest};
+    let service = Service::in_memory(corpus)?;
+    let meta = service.meta();
+    // Cards are kept as the server keeps them; whole answers are not (`search_with`).
+    let answers = profint::search::Answers::default();
+    let scope = profint::search::Scope {
+        answers: Some(&answers),
+        ..meta.scope()
+    };
+    let list = read_queries(queries)?;
+    let index = service.index();
+    let mut per_query = vec![Vec::with_capacity(rounds); list.len()];
+    for _ in 0..rounds.max(1) + 1 {
+        for (i, (lang, text)) in list.iter().enumerate() {
+            let t = Instant::now();
+            if bare {
+                bare_query(&index, &meta.searcher, *lang, text)?;
+            } else {
+                let req = SearchRequest::new(text, *lang);
+                search::search_with(&index, scope, &req, Default::default())?;
+            }
+            per_query[i].push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    // The first round warms the caches up; each query's median over the others.
+    let medians: Vec<f64> = per_query
+        .into_iter()
+        .map(|mut ms| {
+            ms.remove(0);
+            ms.sort_by(f64::total_cmp);
+            ms[ms.len() / 2]
+        })
+        .collect();
+    let name = if bare { "bare_tantivy" } else { "search" };
+    println!("{}", summary(name, medians));
+    Ok(())
+}
+
+fn read_queries(path: &Path) -> anyhow::Result<Vec<(profint::lang::Lang, String)>> {
+    let text = std::fs::read_to_string(path)?;
+    text.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(lang, q)| {
+            let lang = profint::lang::Lang::parse(lang)
+                .ok_or_else(|| anyhow::anyhow!("unknown language {lang}"))?;
+            Ok((lang, q.to_string()))
+        })
+        .collect()
+}
+
+fn bare_query(
+    index: &profint::index::SearchIndex,
+    searcher: &tantivy::Searcher,
+    lang: profint::lang::Lang,
+    text: &str,
+) -> anyhow::Result<usize> {
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    let field = index.fields.lang(lang).text;
+    let clauses: Vec<(Occur, Box<dyn Query>)> = profint::analysis::analyze(lang, text)
+        .into_iter()
+        .map(|t| {
+            let term = tantivy::Term::from_field_text(field, &t.term);
+            let q = TermQuery::new(term, tantivy::schema::IndexRecordOption::WithFreqs);
+            (Occur::Should, Box::new(q) as Box<dyn Query>)
+        })
+        .collect();
+    let query = BooleanQuery::new(clauses);
+    let (top, count) = searcher.search(
+        &query,
+        &(
+            tantivy::collector::TopDocs::with_limit(10).order_by_score(),
+            tantivy::collector::Count,
+        ),
+    )?;
+    Ok(top.len() + count)
+}

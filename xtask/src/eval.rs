@@ -401,6 +401,7 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
         vocabulary: &vocabulary,
         searcher: &searcher,
         fallback: &[Lang::En],
+        answers: None,
     };
     let runs = run_queries(&index, scope, &queries, eval_options())?;
     if let Some(path) = run_out {

@@ -66,6 +66,18 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         http_requests: usize,
     },
+    /// Per-query search time in-process without the answer cache (and the bare tantivy
+    /// limit with --bare), over `lang<TAB>text` queries from scripts/wrk_paths.py --tsv.
+    Queries {
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        #[arg(long)]
+        bare: bool,
+    },
     /// Time from a file write to the new text being returned by /api/search.
     Freshness {
         /// Corpus to copy and edit (the original is not touched).
@@ -131,6 +143,15 @@ fn run(task: Task) -> anyhow::Result<i32> {
                 http_requests,
             } => {
                 xtask::bench::search_bench(&corpus, queries, http_requests)?;
+                Ok(0)
+            }
+            BenchCommand::Queries {
+                corpus,
+                queries,
+                rounds,
+                bare,
+            } => {
+                xtask::bench::query_loop(&corpus, &queries, rounds, bare)?;
                 Ok(0)
             }
             BenchCommand::Freshness { corpus, edits } => {
