@@ -124,6 +124,10 @@ pub struct Paths {
     /// Largest content file accepted, in bytes [default: 2 MiB].
     #[arg(long, env = "PROFINT_MAX_FILE_BYTES")]
     pub max_file_bytes: Option<u64>,
+    /// Model file of the semantic signal [default: model/e5-small-q4.bin]; absent means
+    /// lexical ranking only.
+    #[arg(long, env = "PROFINT_MODEL")]
+    pub model: Option<PathBuf>,
 }
 
 impl Paths {
@@ -134,6 +138,7 @@ impl Paths {
             index: self.index.clone(),
             rebuild: self.rebuild,
             max_file_bytes: self.max_file_bytes,
+            model: self.model.clone(),
             ..Default::default()
         }
     }

@@ -15,6 +15,8 @@ pub const DEFAULT_CORPUS: &str = "corpus";
 pub const DEFAULT_INDEX: &str = "index";
 /// The address `serve` listens on when nothing else is said.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// The semantic signal's model when nothing else is said (where scripts/fetch-model.sh puts it).
+pub const DEFAULT_MODEL: &str = "model/e5-small-q4.bin";
 
 /// What the command line (flags, with their environment variables) says; `None` and empty
 /// mean "not said".
@@ -26,6 +28,7 @@ pub struct Flags {
     pub max_file_bytes: Option<u64>,
     pub addr: Option<String>,
     pub allowed_origins: Vec<String>,
+    pub model: Option<PathBuf>,
 }
 
 /// Every setting, resolved: a flag (or its environment variable) wins over the file, the file
@@ -60,6 +63,12 @@ impl Config {
                         .unwrap_or(load.max_file_bytes),
                 },
                 rebuild: flags.rebuild,
+                model: Some(
+                    flags
+                        .model
+                        .or(file.model.clone())
+                        .unwrap_or_else(|| DEFAULT_MODEL.into()),
+                ),
             },
             addr: flags
                 .addr
@@ -111,6 +120,9 @@ pub struct FileConfig {
     /// Token the admin routes (`/admin/gaps`) require as `Authorization: Bearer …`; prefer
     /// `PROFINT_ADMIN_TOKEN`. Default: none, and the admin routes answer 404.
     pub admin_token: Option<String>,
+    /// Model file of the semantic signal. Default `model/e5-small-q4.bin`; when the file is
+    /// absent the service ranks lexically only and says so in `/api/status`.
+    pub model: Option<PathBuf>,
     /// The gap report's recording (see `crate::gaps::GapSettings`).
     pub gaps: crate::gaps::GapSettings,
 }

@@ -17,5 +17,6 @@ pub mod index;
 pub mod lang;
 pub mod render;
 pub mod search;
+pub mod semantic;
 pub mod service;
 pub mod watch;

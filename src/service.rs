@@ -17,6 +17,8 @@ pub struct Settings {
     pub index: PathBuf,
     pub load: LoadOptions,
     pub rebuild: bool,
+    /// The semantic signal's model file; `None`: lexical only.
+    pub model: Option<PathBuf>,
 }
 
 /// A problem as `/api/status` shows it: with the time it was first seen.
@@ -55,6 +57,8 @@ pub struct Meta {
     /// Answers computed over `searcher`: a new state starts with none, so no answer outlives
     /// the commit it was computed on.
     pub answers: std::sync::Arc<crate::search::Answers>,
+    /// The semantic signal searches go with (`None` before the first publication).
+    pub semantic: Option<Arc<crate::semantic::Semantic>>,
 }
 
 impl Meta {
@@ -83,6 +87,7 @@ impl Meta {
             searcher: &self.searcher,
             fallback: &self.site.fallback,
             answers: answer_cache_on().then_some(&*self.answers),
+            semantic: self.semantic.as_deref(),
         }
     }
 
@@ -98,6 +103,7 @@ impl Meta {
             files: 0,
             last_change: None,
             answers: Default::default(),
+            semantic: None,
         }
     }
 }
@@ -142,11 +148,13 @@ pub struct Service {
     pub settings: Settings,
     /// The content folder as a canonical path: the watcher and the loader meet on it.
     pub root: PathBuf,
-    index: RwLock<Arc<SearchIndex>>,
+    index: Arc<RwLock<Arc<SearchIndex>>>,
     meta: RwLock<Arc<Meta>>,
     live: Mutex<Option<Live>>,
     health: Mutex<IndexHealth>,
     pub watch: WatchStats,
+    /// The semantic signal (off without a model file).
+    pub semantic: Arc<crate::semantic::Semantic>,
 }
 
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -162,13 +170,19 @@ impl Service {
         Self::with_index(settings, index, progress)
     }
 
-    /// A service over an index kept in memory (tests, benchmarks).
+    /// A service over an index kept in memory (tests, benchmarks), lexical only.
     pub fn in_memory(corpus_dir: &Path) -> anyhow::Result<Service> {
+        Self::in_memory_with(corpus_dir, None)
+    }
+
+    /// A service over an index kept in memory, with the semantic model at `model` if given.
+    pub fn in_memory_with(corpus_dir: &Path, model: Option<PathBuf>) -> anyhow::Result<Service> {
         let settings = Settings {
             corpus: corpus_dir.to_path_buf(),
             index: PathBuf::new(),
             load: LoadOptions::default(),
             rebuild: false,
+            model,
         };
         Ok(Self::with_index(settings, SearchIndex::in_memory()?, |_, _| {})?.0)
     }
@@ -184,10 +198,24 @@ impl Service {
         let view = content::corpus_of(&corpus, resources);
         let report = index::sync(&index, &mut writer, &view, progress)?;
         let meta = Meta::empty(index.searcher());
+        let semantic = Arc::new(match &settings.model {
+            Some(path) => crate::semantic::Semantic::load(path),
+            None => crate::semantic::Semantic::off(),
+        });
+        let index = Arc::new(RwLock::new(Arc::new(index)));
+        let current = index.clone();
+        // Kept next to the index; an in-memory index (evaluations) may name a file to reuse.
+        let store = if settings.index.as_os_str().is_empty() {
+            std::env::var_os("PROFINT_VECTOR_FILE").map(PathBuf::from)
+        } else {
+            Some(settings.index.join("vectors.bin"))
+        };
+        semantic.start_worker(move || current.read().expect("index lock").clone(), store);
         let service = Service {
             root: corpus.dir().to_path_buf(),
             settings,
-            index: RwLock::new(Arc::new(index)),
+            semantic,
+            index,
             meta: RwLock::new(Arc::new(meta)),
             live: Mutex::new(Some(Live {
                 writer: Some(writer),
@@ -410,8 +438,10 @@ impl Service {
             files: view.files,
             last_change: change.or_else(|| old.last_change.clone()),
             answers: Default::default(),
+            semantic: Some(self.semantic.clone()),
         };
         *self.meta.write().expect("meta lock") = Arc::new(meta);
+        self.semantic.index_changed();
     }
 
     /// Waits for merges and releases the writer, e.g. before the process exits.

@@ -71,6 +71,7 @@ pub fn run(
         searcher: &searcher,
         fallback: &corpus.site.fallback,
         answers: None,
+        semantic: None,
     };
     let gaps = report::build(
         rows,

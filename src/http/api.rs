@@ -239,5 +239,6 @@ fn status_of(state: &AppState) -> Value {
         "queue": state.watch.queue.load(std::sync::atomic::Ordering::Relaxed),
         "watching": state.watch.watching.load(std::sync::atomic::Ordering::Relaxed),
         "indexing": state.health(),
+        "semantic": state.semantic.status(),
     })
 }

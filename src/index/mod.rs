@@ -138,6 +138,54 @@ impl SearchIndex {
         Ok((card, plain))
     }
 
+    /// Every language version of every resource as (id, language, text to embed): title,
+    /// summary and plain text, for the semantic signal.
+    pub fn version_texts(
+        &self,
+        searcher: &Searcher,
+    ) -> tantivy::Result<Vec<(String, Lang, String)>> {
+        use tantivy::schema::Value;
+        let mut out = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                let json = stored
+                    .get_first(self.fields.card)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                let card: Card = serde_json::from_str(json).map_err(|e| {
+                    tantivy::TantivyError::InternalError(format!("stored card: {e}"))
+                })?;
+                for (lang, (title, summary)) in &card.versions {
+                    let plain = stored
+                        .get_first(self.fields.lang(*lang).plain)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default();
+                    out.push((
+                        card.id.clone(),
+                        *lang,
+                        format!("{title}. {summary}\n{plain}"),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The id of the resource at `addr`, read from its fast field (no stored document).
+    pub fn id_at(&self, searcher: &Searcher, addr: DocAddress) -> tantivy::Result<Option<String>> {
+        let segment = searcher.segment_reader(addr.segment_ord);
+        let Some(column) = segment.fast_fields().str(names::ID)? else {
+            return Ok(None);
+        };
+        let Some(ord) = column.term_ords(addr.doc_id).next() else {
+            return Ok(None);
+        };
+        let mut id = String::new();
+        column.ord_to_str(ord, &mut id)?;
+        Ok(Some(id))
+    }
+
     /// The address of the resource with this id, if indexed.
     pub fn address_of(&self, searcher: &Searcher, id: &str) -> tantivy::Result<Option<DocAddress>> {
         let term = Term::from_field_text(self.fields.id, id);

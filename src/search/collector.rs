@@ -19,6 +19,20 @@ pub struct Selection {
     pub types: u64,
 }
 
+impl Selection {
+    /// Whether a resource passes both filters, as [`FacetedSegment::collect`] decides it;
+    /// `domains` is the domain list the mask's bits index.
+    pub fn admits(&self, card: &crate::index::Card, domains: &[crate::content::Domain]) -> bool {
+        let domain_mask = card
+            .all_domains()
+            .filter_map(|d| domains.iter().position(|x| x.id == d))
+            .fold(0u64, |m, i| m | 1 << i);
+        let pass_domain = self.domains == 0 || domain_mask & self.domains != 0;
+        let pass_type = self.types == 0 || self.types & (1 << (card.kind as u32)) != 0;
+        pass_domain && pass_type
+    }
+}
+
 /// What the pass produces.
 #[derive(Debug, Default, Clone)]
 pub struct Faceted {

@@ -4,6 +4,7 @@
 pub mod cache;
 mod collector;
 mod error;
+mod hybrid;
 pub mod pathway;
 pub mod query;
 pub mod related;
@@ -131,6 +132,8 @@ pub struct Scope<'a> {
     pub fallback: &'a [Lang],
     /// Answers already computed over this searcher, when the caller keeps them.
     pub answers: Option<&'a Answers>,
+    /// The semantic signal, for hybrid ranking (`None` or without a model: lexical only).
+    pub semantic: Option<&'a crate::semantic::Semantic>,
 }
 
 /// The answer caches of one published index state.
@@ -183,9 +186,11 @@ pub fn search(
         return search_with(index, scope, req, query::Options::default());
     };
     let started = Instant::now();
-    let kept = answers.searches.get_or_compute(cache_key(req), || {
-        search_with(index, scope, req, query::Options::default())
-    })?;
+    let kept = answers
+        .searches
+        .get_or_compute(cache_key(req, scope.semantic), || {
+            search_with(index, scope, req, query::Options::default())
+        })?;
     let mut answer = SearchResponse::clone(&kept);
     answer.query.clone_from(&req.q);
     answer.took_ms = (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
@@ -193,10 +198,12 @@ pub fn search(
 }
 
 /// What makes two requests the same answer.
-fn cache_key(req: &SearchRequest) -> String {
+fn cache_key(req: &SearchRequest, semantic: Option<&crate::semantic::Semantic>) -> String {
     let types: Vec<&str> = req.types.iter().map(|t| t.as_str()).collect();
+    // Answers ranked with older vectors are not answers over the newer ones.
+    let vectors = semantic.map_or(0, |s| s.vectors().generation);
     format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        "{vectors}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
         req.lang.code(),
         cache::canonical_query(&clean_query(&req.q)),
         req.domains.join(","),
@@ -229,13 +236,30 @@ pub fn search_with(
     } else {
         offset.saturating_add(req.per_page).min(MAX_DEPTH)
     };
+    let semantic = hybrid::weight(&scope, text.as_ref(), options.complete_last);
     let collector = FacetedTop {
         domain_ids: scope.domains.iter().map(|d| d.id.clone()).collect(),
         selection,
-        limit,
+        limit: if semantic.is_some() && limit > 0 {
+            limit.max(hybrid::CANDIDATES)
+        } else {
+            limit
+        },
         browse: text.is_none(),
     };
-    let found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
+    let mut found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
+    if let Some(weight) = semantic {
+        hybrid::rerank(
+            index,
+            &scope,
+            &selection,
+            &mut found.faceted,
+            &q,
+            req.lang,
+            weight,
+        )?;
+        found.faceted.top.truncate(limit);
+    }
     let faceted = &found.faceted;
     // Weak: few matches in the language, or only typo-tolerant and prefix matches. A word no
     // resource contains is worth a correction whatever the rest found.

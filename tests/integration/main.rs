@@ -18,6 +18,7 @@ mod pages;
 mod precision;
 mod public_url;
 mod reliability;
+mod semantic;
 mod support;
 mod watch;
 mod webdriver;

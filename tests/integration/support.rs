@@ -63,6 +63,7 @@ impl TestServer {
             index: index.path().to_path_buf(),
             load: profint::content::LoadOptions::default(),
             rebuild: false,
+            model: None,
         };
         let (service, _) = Service::start(settings, |_, _| {}).expect("service starts");
         let service = Arc::new(service);

@@ -229,6 +229,7 @@ fn restart_after_offline_edits_reconciles_without_rebuilding() {
         index: index.path().to_path_buf(),
         load: profint::content::LoadOptions::default(),
         rebuild: false,
+        model: None,
     };
     let (service, report) = profint::service::Service::start(settings.clone(), |_, _| {}).unwrap();
     assert_eq!(report.added, 10);

@@ -53,6 +53,7 @@ pub fn start_server(
         index: index.to_path_buf(),
         load: Default::default(),
         rebuild: false,
+        model: None,
     };
     let (service, _) = Service::start(settings, |_, _| {})?;
     let service = Arc::new(service);
@@ -198,6 +199,7 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
         index: index_dir.clone(),
         load: Default::default(),
         rebuild: true,
+        model: None,
     };
     let started = Instant::now();
     let (service, _) = Service::start(settings.clone(), |_, _| {})?;
@@ -315,9 +317,16 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
 /// request it has not answered before, HTTP left out. Queries are `lang<TAB>text` lines (as
 /// scripts/wrk_paths.py writes them). `bare` times a plain BM25 OR of the query's terms over
 /// the language's text with the top 10 and a count: what tantivy itself costs, the limit.
-pub fn query_loop(corpus: &Path, queries: &Path, rounds: usize, bare: bool) -> anyhow::Result<()> {
+pub fn query_loop(
+    corpus: &Path,
+    queries: &Path,
+    rounds: usize,
+    bare: bool,
+    model: Option<PathBuf>,
+) -> anyhow::Result<()> {
     use profint::search::{self, SearchRequest};
-    let service = Service::in_memory(corpus)?;
+    let service = Service::in_memory_with(corpus, model)?;
+    service.semantic.wait_idle(Duration::from_secs(3600));
     let meta = service.meta();
     // Cards are kept as the server keeps them; whole answers are not (`search_with`).
     let answers = profint::search::Answers::default();
@@ -340,7 +349,12 @@ pub fn query_loop(corpus: &Path, queries: &Path, rounds: usize, bare: bool) -> a
             per_query[i].push(t.elapsed().as_secs_f64() * 1000.0);
         }
     }
-    // The first round warms the caches up; each query's median over the others.
+    // The first round warms the caches up (and embeds each query once, when a model is
+    // given: its times are the uncached ones); each query's median over the others.
+    if service.semantic.enabled() {
+        let first: Vec<f64> = per_query.iter().map(|ms| ms[0]).collect();
+        println!("{}", summary("first_with_query_embedding", first));
+    }
     let medians: Vec<f64> = per_query
         .into_iter()
         .map(|mut ms| {

@@ -126,6 +126,15 @@ pub fn run_queries(
     Ok(runs)
 }
 
+/// A copy of `corpus` without `vocabulary.yaml`, in a temporary folder (new content never
+/// comes with one: the ranking must hold without it).
+pub fn without_vocabulary(corpus: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let dir = crate::bench::tempfile_dir("profint-novocab")?.join("corpus");
+    crate::bench::copy_dir(corpus, &dir)?;
+    let _ = std::fs::remove_file(dir.join("vocabulary.yaml"));
+    Ok(dir)
+}
+
 /// The options of an evaluation: complete queries, not words being typed.
 pub fn eval_options() -> query::Options {
     query::Options {
@@ -402,6 +411,7 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
         searcher: &searcher,
         fallback: &[Lang::En],
         answers: None,
+        semantic: None,
     };
     let runs = run_queries(&index, scope, &queries, eval_options())?;
     if let Some(path) = run_out {

@@ -77,6 +77,9 @@ enum BenchCommand {
         rounds: usize,
         #[arg(long)]
         bare: bool,
+        /// Rank with the semantic signal too (hybrid), with the model file here.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Time from a file write to the new text being returned by /api/search.
     Freshness {
@@ -109,6 +112,12 @@ enum EvalCommand {
         /// profint's run here, for the peer harness and eval.py.
         #[arg(long)]
         export: Option<PathBuf>,
+        /// Rank with the semantic signal too (hybrid), with the model file here.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Evaluate over a copy of the corpus without its vocabulary file.
+        #[arg(long)]
+        no_vocabulary: bool,
     },
     /// An external judged collection (docs.jsonl, queries.jsonl, qrels.tsv), e.g. ../shared/bench/piaf.
     Collection {
@@ -150,8 +159,9 @@ fn run(task: Task) -> anyhow::Result<i32> {
                 queries,
                 rounds,
                 bare,
+                model,
             } => {
-                xtask::bench::query_loop(&corpus, &queries, rounds, bare)?;
+                xtask::bench::query_loop(&corpus, &queries, rounds, bare, model)?;
                 Ok(0)
             }
             BenchCommand::Freshness { corpus, edits } => {
@@ -175,8 +185,21 @@ fn run(task: Task) -> anyhow::Result<i32> {
                     ablation,
                     tune,
                     export,
+                    model,
+                    no_vocabulary,
                 } => {
-                    let service = Service::in_memory(&corpus)?;
+                    let corpus = if no_vocabulary {
+                        xtask::eval::without_vocabulary(&corpus)?
+                    } else {
+                        corpus
+                    };
+                    let service = Service::in_memory_with(&corpus, model)?;
+                    if !service
+                        .semantic
+                        .wait_idle(std::time::Duration::from_secs(3600))
+                    {
+                        anyhow::bail!("the corpus was not embedded in an hour");
+                    }
                     let meta = service.meta();
                     if let Some(dir) = export {
                         xtask::eval::export_judged(&service, &corpus, &set, &dir)?;

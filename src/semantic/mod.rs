@@ -1,0 +1,385 @@
+//! The semantic signal: every language version of every resource as a multilingual-e5-small
+//! vector, so that a Swedish or Italian situation sentence finds a French-only resource that
+//! shares none of its words. Vectors are computed off the request path by a background
+//! worker after each commit, kept on disk next to the index by the hash of the text they were
+//! computed from (a change re-embeds only what changed), and searched by a plain scan: a few
+//! hundred to a few thousand 384-dimension dot products per query.
+//!
+//! Without a model file the service is lexical only, says so once in the log and in
+//! `/api/status` (`semantic.enabled: false`).
+
+mod store;
+
+use crate::index::SearchIndex;
+use crate::lang::Lang;
+use lru::LruCache;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{mpsc, Arc, Mutex, RwLock};
+
+pub use store::TextHash;
+
+/// Query vectors kept: a submitted situation is often submitted again (paging, filters).
+const QUERY_CACHE: usize = 512;
+
+/// One resource's vectors, one per language version.
+#[derive(Debug, Clone)]
+pub struct ResourceVectors {
+    pub id: String,
+    pub versions: Vec<(Lang, Arc<[f32]>)>,
+}
+
+/// The vectors of the resources of one index state.
+#[derive(Debug, Default)]
+pub struct Vectors {
+    pub resources: Vec<ResourceVectors>,
+    by_id: HashMap<String, usize>,
+    /// Bumped at each publication, so that cached answers computed with older vectors are
+    /// not served with newer ones.
+    pub generation: u64,
+    /// Mean vector of each language's versions. Each language sits in its own region of the
+    /// model's space (a Swedish query is nearer to any Swedish text than to the French text
+    /// that answers it); removing each language's mean leaves what the texts are about.
+    means: [Vec<f32>; Lang::COUNT],
+}
+
+impl Vectors {
+    fn new(mut resources: Vec<ResourceVectors>, generation: u64) -> Vectors {
+        let means = language_means(&resources);
+        for r in &mut resources {
+            for (lang, v) in &mut r.versions {
+                *v = centred(v, &means[lang.index()]).into();
+            }
+        }
+        let by_id = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Vectors {
+            resources,
+            by_id,
+            generation,
+            means,
+        }
+    }
+
+    /// A query vector in `lang`, centred as the versions of that language were.
+    pub fn centre(&self, lang: Lang, query: &[f32]) -> Vec<f32> {
+        centred(query, &self.means[lang.index()])
+    }
+
+    /// The best cosine between `query` and any version of the resource `id`.
+    pub fn similarity(&self, id: &str, query: &[f32]) -> Option<f32> {
+        let r = &self.resources[*self.by_id.get(id)?];
+        best_cosine(r, query)
+    }
+
+    /// Every resource with its best cosine to `query`, best first.
+    pub fn ranked(&self, query: &[f32]) -> Vec<(f32, &str)> {
+        let mut out: Vec<(f32, &str)> = self
+            .resources
+            .iter()
+            .filter_map(|r| Some((best_cosine(r, query)?, r.id.as_str())))
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        out
+    }
+}
+
+fn language_means(resources: &[ResourceVectors]) -> [Vec<f32>; Lang::COUNT] {
+    let mut sums: [(Vec<f32>, usize); Lang::COUNT] = Default::default();
+    for (lang, v) in resources.iter().flat_map(|r| &r.versions) {
+        let (sum, n) = &mut sums[lang.index()];
+        if sum.is_empty() {
+            sum.resize(v.len(), 0.0);
+        }
+        sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
+        *n += 1;
+    }
+    sums.map(|(sum, n)| sum.into_iter().map(|s| s / n.max(1) as f32).collect())
+}
+
+/// `v` minus `mean`, normalised again (an empty mean leaves `v` as it is).
+fn centred(v: &[f32], mean: &[f32]) -> Vec<f32> {
+    let mut out: Vec<f32> = if mean.len() == v.len() {
+        v.iter().zip(mean).map(|(x, m)| x - m).collect()
+    } else {
+        v.to_vec()
+    };
+    let norm = dot(&out, &out).sqrt().max(f32::EPSILON);
+    out.iter_mut().for_each(|x| *x /= norm);
+    out
+}
+
+fn best_cosine(r: &ResourceVectors, query: &[f32]) -> Option<f32> {
+    r.versions
+        .iter()
+        .map(|(_, v)| dot(v, query))
+        .max_by(f32::total_cmp)
+}
+
+/// Characters of a version embedded: its title, summary and the start of its text. The
+/// model reads at most 256 tokens and costs about 4 ms a token on one core here; the opening
+/// of a resource says what situation it is about.
+const PASSAGE_CHARS: usize = 600;
+
+fn lead(text: &str) -> String {
+    text.chars().take(PASSAGE_CHARS).collect()
+}
+
+/// Vectors are L2-normalised, so their dot product is their cosine.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The hashes of the vectors `resources` use: the others belong to texts no longer indexed.
+fn hashed_in_use(
+    resources: &[ResourceVectors],
+    known: &HashMap<TextHash, Arc<[f32]>>,
+) -> std::collections::HashSet<TextHash> {
+    let in_use: std::collections::HashSet<*const f32> = resources
+        .iter()
+        .flat_map(|r| r.versions.iter().map(|(_, v)| v.as_ptr()))
+        .collect();
+    known
+        .iter()
+        .filter(|(_, v)| in_use.contains(&v.as_ptr()))
+        .map(|(h, _)| *h)
+        .collect()
+}
+
+/// What `/api/status` says of the semantic signal.
+#[derive(Debug, Clone, Serialize)]
+pub struct SemanticStatus {
+    pub enabled: bool,
+    pub model: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Language versions with a vector, and waiting for one.
+    pub vectors: usize,
+    pub pending: usize,
+    /// The vectors are those of the last commit, and kept on disk.
+    pub idle: bool,
+}
+
+/// The model, the current vectors and the worker that keeps them in step with the index.
+pub struct Semantic {
+    model: Option<Arc<embedder::Embedder>>,
+    model_path: PathBuf,
+    reason: Option<String>,
+    vectors: RwLock<Arc<Vectors>>,
+    pending: std::sync::atomic::AtomicUsize,
+    queries: Mutex<LruCache<String, Arc<Vec<f32>>>>,
+    wake: Mutex<Option<mpsc::Sender<()>>>,
+    /// Index changes announced, and the last one whose vectors are published.
+    requested: std::sync::atomic::AtomicU64,
+    done: std::sync::atomic::AtomicU64,
+}
+
+impl Semantic {
+    /// Loads the model at `path`; when it is absent or unreadable the signal is off (with
+    /// the reason logged once) and everything else works as before.
+    pub fn load(path: &Path) -> Semantic {
+        let (model, reason) = match embedder::Embedder::load(path) {
+            Ok(m) => {
+                tracing::info!(model = %path.display(), "semantic ranking on");
+                (Some(Arc::new(m)), None)
+            }
+            Err(e) => {
+                tracing::warn!(
+                    model = %path.display(),
+                    "semantic ranking off (lexical only): {e}; scripts/fetch-model.sh installs the model"
+                );
+                (None, Some(e.to_string()))
+            }
+        };
+        Semantic {
+            model,
+            model_path: path.to_path_buf(),
+            reason,
+            vectors: RwLock::new(Arc::default()),
+            pending: Default::default(),
+            queries: Mutex::new(LruCache::new(
+                NonZeroUsize::new(QUERY_CACHE).expect("non-zero"),
+            )),
+            wake: Mutex::new(None),
+            requested: Default::default(),
+            done: Default::default(),
+        }
+    }
+
+    /// No model: lexical only (tests, benchmarks, `profint search`).
+    pub fn off() -> Semantic {
+        let mut s = Semantic::load(Path::new(""));
+        s.reason = Some("no model configured".into());
+        s
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.model.is_some()
+    }
+
+    pub fn status(&self) -> SemanticStatus {
+        let vectors = self.vectors();
+        SemanticStatus {
+            enabled: self.enabled(),
+            model: self.model_path.display().to_string(),
+            reason: self.reason.clone(),
+            vectors: vectors.resources.iter().map(|r| r.versions.len()).sum(),
+            pending: self.pending.load(Relaxed),
+            idle: self.is_idle(self.requested.load(Relaxed)),
+        }
+    }
+
+    pub fn vectors(&self) -> Arc<Vectors> {
+        self.vectors.read().expect("vectors lock").clone()
+    }
+
+    /// The query's vector (cached by text), or `None` when the signal is off.
+    pub fn query_vector(&self, text: &str) -> Option<Arc<Vec<f32>>> {
+        let model = self.model.as_ref()?;
+        let key = text.trim().to_lowercase();
+        if let Some(v) = self.lock_queries().get(&key) {
+            return Some(v.clone());
+        }
+        let v = Arc::new(model.embed_query(&key));
+        self.lock_queries().put(key, v.clone());
+        Some(v)
+    }
+
+    fn lock_queries(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<Vec<f32>>>> {
+        self.queries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts the worker that embeds what each commit added; `current` gives the index to
+    /// read, `store` is where vectors are kept between runs (`None`: memory only).
+    pub fn start_worker(
+        self: &Arc<Self>,
+        current: impl Fn() -> Arc<SearchIndex> + Send + 'static,
+        store: Option<PathBuf>,
+    ) {
+        let Some(model) = self.model.clone() else {
+            return;
+        };
+        let (tx, rx) = mpsc::channel::<()>();
+        *self.wake.lock().expect("wake lock") = Some(tx);
+        let this = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("embed".into())
+            .spawn(move || {
+                let mut known = store.as_deref().map(store::load).unwrap_or_default();
+                let mut generation = 0;
+                loop {
+                    generation += 1;
+                    let seen = this.requested.load(Relaxed);
+                    let index = current();
+                    match this.refresh(&model, &index, &mut known, generation) {
+                        Ok(added) if added > 0 => {
+                            if let Some(path) = &store {
+                                store::save(path, &known);
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "cannot read the index to embed it"),
+                    }
+                    this.done.store(seen, Relaxed);
+                    // Wait for the next commit; several commits while embedding are one.
+                    if rx.recv().is_err() {
+                        return;
+                    }
+                    while rx.try_recv().is_ok() {}
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the embedding worker");
+        }
+    }
+
+    /// Tells the worker the index changed.
+    pub fn index_changed(&self) {
+        if let Some(tx) = self.wake.lock().expect("wake lock").as_ref() {
+            self.requested.fetch_add(1, Relaxed);
+            let _ = tx.send(());
+        }
+    }
+
+    /// Embeds the texts of `index` not embedded yet and publishes the vectors of all its
+    /// resources; returns how many texts were embedded.
+    fn refresh(
+        &self,
+        model: &embedder::Embedder,
+        index: &SearchIndex,
+        known: &mut HashMap<TextHash, Arc<[f32]>>,
+        generation: u64,
+    ) -> tantivy::Result<usize> {
+        let texts = index.version_texts(&index.searcher())?;
+        let hashed: Vec<(String, Lang, TextHash, String)> = texts
+            .into_iter()
+            .map(|(id, lang, text)| {
+                let text = lead(&text);
+                (id, lang, store::hash(&text), text)
+            })
+            .collect();
+        let missing: Vec<usize> = {
+            let mut seen = std::collections::HashSet::new();
+            (0..hashed.len())
+                .filter(|&i| !known.contains_key(&hashed[i].2) && seen.insert(hashed[i].2))
+                .collect()
+        };
+        self.pending.store(missing.len(), Relaxed);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for chunk in missing.chunks(32) {
+            let inputs: Vec<&str> = chunk.iter().map(|&i| hashed[i].3.as_str()).collect();
+            for (&i, v) in chunk.iter().zip(model.embed_passages(&inputs, threads)) {
+                known.insert(hashed[i].2, v.into());
+            }
+            self.pending.fetch_sub(chunk.len(), Relaxed);
+        }
+        let mut resources: Vec<ResourceVectors> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for (id, lang, h, _) in hashed {
+            let Some(v) = known.get(&h) else { continue };
+            let slot = *at.entry(id.clone()).or_insert_with(|| {
+                resources.push(ResourceVectors {
+                    id,
+                    versions: Vec::new(),
+                });
+                resources.len() - 1
+            });
+            resources[slot].versions.push((lang, v.clone()));
+        }
+        let used: std::collections::HashSet<TextHash> = hashed_in_use(&resources, known);
+        known.retain(|h, _| used.contains(h));
+        *self.vectors.write().expect("vectors lock") =
+            Arc::new(Vectors::new(resources, generation));
+        Ok(missing.len())
+    }
+
+    /// The worker has published (and kept) the vectors of the `wanted`-th commit.
+    fn is_idle(&self, wanted: u64) -> bool {
+        !self.enabled() || (self.vectors().generation > 0 && self.done.load(Relaxed) >= wanted)
+    }
+
+    /// Waits until no text is waiting for its vector (tests, `profint index`), at most
+    /// `timeout`.
+    pub fn wait_idle(&self, timeout: std::time::Duration) -> bool {
+        if !self.enabled() {
+            return true;
+        }
+        let until = std::time::Instant::now() + timeout;
+        let wanted = self.requested.load(Relaxed);
+        loop {
+            if self.is_idle(wanted) {
+                return true;
+            }
+            if std::time::Instant::now() > until {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The semantic signal over real HTTP: off (and said so) without a model file; with the real
+//! model, a Swedish situation finds a French-only resource that shares none of its words, and
+//! the vectors kept next to the index spare a restart any re-embedding. The model is
+//! `scripts/fetch-model.sh`'s (`model/e5-small-q4.bin`, or `PROFINT_MODEL`); without it the
+//! model tests say so and pass, unless `PROFINT_REQUIRE_MODEL=1` (as `.ci/run` sets).
+
+use super::support::*;
+use std::path::{Path, PathBuf};
+
+fn model() -> Option<PathBuf> {
+    let path = std::env::var_os("PROFINT_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("model/e5-small-q4.bin"));
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("PROFINT_REQUIRE_MODEL").as_deref() != Ok("1"),
+        "PROFINT_REQUIRE_MODEL=1 but no model at {}; run scripts/fetch-model.sh",
+        path.display()
+    );
+    eprintln!(
+        "SKIP: no model at {}; run scripts/fetch-model.sh",
+        path.display()
+    );
+    None
+}
+
+/// Two French-only resources: one about a young person who stopped attending training, one
+/// about something else (the basic fixture's domains).
+fn french_corpus(dir: &Path) {
+    let cases = dir.join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let domains = fixture("basic").join("corpus/domains.yaml");
+    std::fs::copy(domains, dir.join("domains.yaml")).unwrap();
+    let write = |name: &str, title: &str, body: &str| {
+        std::fs::write(cases.join(name), case_file(title, body)).unwrap();
+    };
+    write(
+        "absences-en-formation.fr.md",
+        "Un jeune ne vient plus à sa formation",
+        "Depuis une semaine, le stagiaire ne se présente plus au centre de formation et ne répond pas au téléphone. Le conseiller cherche à comprendre ce qui l'empêche de venir.",
+    );
+    write(
+        "jardin-partage.fr.md",
+        "Un jardin partagé dans le quartier",
+        "Les habitants cultivent des légumes ensemble le samedi matin.",
+    );
+}
+
+#[test]
+fn without_a_model_the_service_is_lexical_and_says_so() {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(
+        &fixture("basic").join("corpus"),
+        &work.path().join("corpus"),
+    );
+    let server = ServeProcess::start(work.path(), &[]);
+    let status = server.get("/api/status").json();
+    assert_eq!(status["semantic"]["enabled"], false, "{status}");
+    assert!(status["semantic"]["reason"]
+        .as_str()
+        .is_some_and(|r| !r.is_empty()));
+    assert!(!server.find("formation", "fr").is_empty());
+}
+
+#[test]
+fn a_swedish_situation_finds_a_french_only_resource_and_a_restart_reembeds_nothing() {
+    let Some(model) = model() else { return };
+    let work = tempfile::tempdir().unwrap();
+    french_corpus(&work.path().join("corpus"));
+    let query = "ungdomen har slutat komma till sin utbildning och svarar inte i telefon";
+    {
+        // Lexically the Swedish words match nothing of the French text.
+        let lexical = ServeProcess::start(work.path(), &["--index", "lexical-index"]);
+        assert!(lexical.find(query, "sv").is_empty());
+    }
+    let model = model.to_str().unwrap();
+    let vectors = work.path().join("index/vectors.bin");
+    {
+        let server = ServeProcess::start(work.path(), &["--model", model]);
+        wait_for_vectors(&server);
+        let status = server.get("/api/status").json();
+        assert_eq!(status["semantic"]["enabled"], true, "{status}");
+        let found = server.find(query, "sv");
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("cases/absences-en-formation"),
+            "{found:?}"
+        );
+    }
+    let kept = std::fs::metadata(&vectors)
+        .expect("vectors kept next to the index")
+        .modified()
+        .unwrap();
+    let server = ServeProcess::start(work.path(), &["--model", model]);
+    wait_for_vectors(&server);
+    assert_eq!(
+        std::fs::metadata(&vectors).unwrap().modified().unwrap(),
+        kept,
+        "a restart on an unchanged corpus rewrote the vectors"
+    );
+    let found = server.find(query, "sv");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("cases/absences-en-formation")
+    );
+}
+
+fn wait_for_vectors(server: &ServeProcess) {
+    let start = std::time::Instant::now();
+    loop {
+        let s = server.get("/api/status").json()["semantic"].clone();
+        if s["vectors"].as_u64().unwrap_or(0) > 0 && s["idle"] == true {
+            return;
+        }
+        assert!(start.elapsed().as_secs() < 300, "vectors never came: {s}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
