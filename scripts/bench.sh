@@ -22,6 +22,34 @@ XTASK=./target/release/xtask
 export RUST_LOG=warn
 get() { sed -n "s/^$1: //p" "$2"; }
 
+# The bundled corpus first: the fixed per-query cost (BENCHMARKS.md, issue 13). In-process
+# uncached search time, the bare tantivy limit, and wrk against `profint serve` with the
+# answer cache off and on, for short and 12-word queries.
+bundled() {
+  local dir="$WORK/bundled"; mkdir -p "$dir"
+  echo "| bundled | queries | in-process p50 / p99 | bare tantivy p50 | wrk cache off req/s | wrk cache on req/s |"
+  echo "|---|---|---|---|---|---|"
+  for mode in short long; do
+    python3 scripts/wrk_paths.py --judged eval/judged.yaml --mode $mode --out "$dir/$mode.lua" --tsv "$dir/$mode.tsv"
+    local ours bare
+    ours=$($XTASK bench queries --corpus corpus --queries "$dir/$mode.tsv" | sed -E 's/.*p50 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \/ \2/')
+    bare=$($XTASK bench queries --corpus corpus --queries "$dir/$mode.tsv" --bare | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+    local rps=()
+    for cache in off on; do
+      local port=$((18000 + RANDOM % 1000))
+      rm -rf "$dir/index"
+      PROFINT_ANSWER_CACHE=$cache $BIN serve --corpus corpus --index "$dir/index" --addr 127.0.0.1:$port >/dev/null 2>&1 &
+      local pid=$!
+      for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+      wrk -t1 -c16 -d2s -s "$dir/$mode.lua" "http://127.0.0.1:$port" >/dev/null
+      rps+=("$(wrk -t1 -c16 -d8s -s "$dir/$mode.lua" "http://127.0.0.1:$port" | awk '/Requests\/sec/ {print $2}')")
+      kill $pid; wait $pid 2>/dev/null || true
+    done
+    echo "| bundled | $mode | $ours | $bare | ${rps[0]} | ${rps[1]} |"
+  done
+}
+bundled > "$WORK/bundled.md"
+
 echo "| resources | files | build s | resources/s | index MiB | peak RSS build MiB | start-up s | search p50 / p99 ms (in-process) | keywords p50 | situations p50 | related p50 / p99 ms | HTTP p50 / p99 ms | wrk req/s (2 threads, 32 conn, 10 s) | RSS serving MiB | freshness p50 / p95 ms |" > "$WORK/profint.md"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$WORK/profint.md"
 echo "| resources | engine | build s | index MiB | p50 ms | p99 ms | profint p50 ratio |" > "$WORK/peers.md"
@@ -64,4 +92,5 @@ for e in s.get("results", []):
     print(f"| {n} | {e.get('engine')} | {e.get('build_s')} | {mib} | {p50} | {p99} | {ratio} |")
 PY
 done
+echo "## Bundled corpus"; cat "$WORK/bundled.md"; echo
 echo "## profint"; cat "$WORK/profint.md"; echo; echo "## Peers (same documents and queries)"; cat "$WORK/peers.md"
