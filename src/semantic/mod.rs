@@ -197,6 +197,19 @@ impl Semantic {
                 (None, Some(e.to_string()))
             }
         };
+        Semantic::new(model, path, reason)
+    }
+
+    /// No model: lexical only (tests, benchmarks, `profint search`), without a warning.
+    pub fn off() -> Semantic {
+        Semantic::new(None, Path::new(""), Some("no model configured".into()))
+    }
+
+    fn new(
+        model: Option<Arc<embedder::Embedder>>,
+        path: &Path,
+        reason: Option<String>,
+    ) -> Semantic {
         Semantic {
             model,
             model_path: path.to_path_buf(),
@@ -210,13 +223,6 @@ impl Semantic {
             requested: Default::default(),
             done: Default::default(),
         }
-    }
-
-    /// No model: lexical only (tests, benchmarks, `profint search`).
-    pub fn off() -> Semantic {
-        let mut s = Semantic::load(Path::new(""));
-        s.reason = Some("no model configured".into());
-        s
     }
 
     pub fn enabled(&self) -> bool {
