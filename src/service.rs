@@ -79,6 +79,11 @@ impl Meta {
         }
     }
 
+    /// The answer caches of this state, unless switched off (`PROFINT_ANSWER_CACHE=off`).
+    pub fn answers(&self) -> Option<&crate::search::Answers> {
+        answer_cache_on().then_some(&*self.answers)
+    }
+
     /// What a search needs of these facts.
     pub fn scope(&self) -> crate::search::Scope<'_> {
         crate::search::Scope {
@@ -86,7 +91,7 @@ impl Meta {
             vocabulary: &self.vocabulary,
             searcher: &self.searcher,
             fallback: &self.site.fallback,
-            answers: answer_cache_on().then_some(&*self.answers),
+            answers: self.answers(),
             semantic: self.semantic.as_deref(),
         }
     }

@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             let settings = Config::resolve(&file, paths.flags()).settings;
             crate::gaps::cli::run(&file, &settings, lang.as_deref(), domain, limit)
         }
-        Command::Index { paths } => index::run(&Config::resolve(&file, paths.flags()).settings),
+        Command::Index { paths } => index::run(&one_shot(Config::resolve(&file, paths.flags()))),
         Command::Check { paths } => check::run(&Config::resolve(&file, paths.flags()).settings),
         Command::Search {
             query,
@@ -48,10 +48,20 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             limit,
             paths,
         } => {
-            let settings = Config::resolve(&file, paths.flags()).settings;
+            let settings = one_shot(Config::resolve(&file, paths.flags()));
             search::run(&settings, &query, &lang, domain, &kind, limit)
         }
         Command::Import { which } => import::run(which),
+    }
+}
+
+/// The settings of a command that exits when done (`index`, `search`): without the semantic
+/// model, whose vectors are computed in the background after start-up and would never be
+/// ready (nor worth loading 80 MB for) before the command ends.
+fn one_shot(config: Config) -> Settings {
+    Settings {
+        model: None,
+        ..config.settings
     }
 }
 

@@ -163,7 +163,7 @@ pub async fn suggest(
                 let (vocabulary, fallback) = (&meta.vocabulary, &meta.site.fallback);
                 suggest::suggest(&state.index(), vocabulary, lang, fallback, &q)
             };
-            Ok(match meta.scope().answers {
+            Ok(match meta.answers() {
                 Some(answers) => {
                     let key = format!("{}\u{1f}{q}", lang.code());
                     (*answers.suggestions.get_or_compute(key, compute)?).clone()

@@ -121,19 +121,10 @@ impl SearchIndex {
         lang: Lang,
         fallback: &[Lang],
     ) -> tantivy::Result<(Card, String)> {
-        use tantivy::schema::Value;
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let json = doc
-            .get_first(self.fields.card)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let card: Card = serde_json::from_str(json)
-            .map_err(|e| tantivy::TantivyError::InternalError(format!("stored card: {e}")))?;
-        let shown = card.version(lang, fallback).lang;
-        let plain = doc
-            .get_first(self.fields.lang(shown).plain)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
+        let card = self.card_of(&doc)?;
+        let plain = self
+            .plain_of(&doc, card.version(lang, fallback).lang)
             .to_string();
         Ok((card, plain))
     }
@@ -144,32 +135,38 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
     ) -> tantivy::Result<Vec<(String, Lang, String)>> {
-        use tantivy::schema::Value;
         let mut out = Vec::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             for doc in segment.doc_ids_alive() {
                 let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
-                let json = stored
-                    .get_first(self.fields.card)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
-                let card: Card = serde_json::from_str(json).map_err(|e| {
-                    tantivy::TantivyError::InternalError(format!("stored card: {e}"))
-                })?;
+                let card = self.card_of(&stored)?;
                 for (lang, (title, summary)) in &card.versions {
-                    let plain = stored
-                        .get_first(self.fields.lang(*lang).plain)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default();
-                    out.push((
-                        card.id.clone(),
-                        *lang,
-                        format!("{title}. {summary}\n{plain}"),
-                    ));
+                    let plain = self.plain_of(&stored, *lang);
+                    let text = format!("{title}. {summary}\n{plain}");
+                    out.push((card.id.clone(), *lang, text));
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The card stored in a document.
+    fn card_of(&self, doc: &TantivyDocument) -> tantivy::Result<Card> {
+        use tantivy::schema::Value;
+        let json = doc
+            .get_first(self.fields.card)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        serde_json::from_str(json)
+            .map_err(|e| tantivy::TantivyError::InternalError(format!("stored card: {e}")))
+    }
+
+    /// The plain text of a document's `lang` version (empty when it has none).
+    fn plain_of<'d>(&self, doc: &'d TantivyDocument, lang: Lang) -> &'d str {
+        use tantivy::schema::Value;
+        doc.get_first(self.fields.lang(lang).plain)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
     }
 
     /// The id of the resource at `addr`, read from its fast field (no stored document).

@@ -20,16 +20,24 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Whether a resource passes both filters, as [`FacetedSegment::collect`] decides it;
-    /// `domains` is the domain list the mask's bits index.
+    /// Whether a resource with these domain and type bits passes the domain filter and the
+    /// type filter (an empty selection passes everything).
+    fn passes(&self, domain_mask: u64, type_mask: u64) -> (bool, bool) {
+        (
+            self.domains == 0 || domain_mask & self.domains != 0,
+            self.types == 0 || type_mask & self.types != 0,
+        )
+    }
+
+    /// Whether a resource passes both filters, as the collector decides it; `domains` is the
+    /// domain list the mask's bits index.
     pub fn admits(&self, card: &crate::index::Card, domains: &[crate::content::Domain]) -> bool {
         let domain_mask = card
             .all_domains()
             .filter_map(|d| domains.iter().position(|x| x.id == d))
             .fold(0u64, |m, i| m | 1 << i);
-        let pass_domain = self.domains == 0 || domain_mask & self.domains != 0;
-        let pass_type = self.types == 0 || self.types & (1 << (card.kind as u32)) != 0;
-        pass_domain && pass_type
+        let (domain, kind) = self.passes(domain_mask, 1 << (card.kind as u32));
+        domain && kind
     }
 }
 
@@ -231,9 +239,7 @@ impl SegmentCollector for FacetedSegment {
             .and_then(|col| col.term_ords(doc).next())
             .and_then(|ord| self.type_map.get(ord as usize).copied().flatten());
         let type_mask = kind.map_or(0, |k| 1u64 << k);
-        let sel = self.selection;
-        let pass_domain = sel.domains == 0 || domain_mask & sel.domains != 0;
-        let pass_type = sel.types == 0 || type_mask & sel.types != 0;
+        let (pass_domain, pass_type) = self.selection.passes(domain_mask, type_mask);
         if pass_type {
             let mut m = domain_mask;
             while m != 0 {

@@ -3,8 +3,8 @@
 //! is divided by the best lexical score; the cosine is mapped to 0–1 over a window below the
 //! best cosine (cosines of this model crowd into a narrow band, so their raw values say
 //! little, their distance to the best says much). The semantic weight is highest for
-//! situation sentences, where words alone miss paraphrases and other languages; short
-//! keyword queries and words being typed are ranked lexically only.
+//! situation sentences, where words alone miss paraphrases and other languages; shorter
+//! queries (keywords, the first words being typed) are ranked lexically only.
 
 use super::collector::{Faceted, Selection};
 use super::query::QueryText;
@@ -19,32 +19,24 @@ pub const CANDIDATES: usize = 50;
 const NEIGHBOURS: usize = 20;
 /// Cosines further than this below the best one count as no semantic evidence.
 const WINDOW: f32 = 0.25;
-/// Semantic weight for a situation (four meaningful words or more), and for a shorter,
-/// finished query. Tuned on eval/judged.yaml (RELEVANCE.md): 0.3 beat 0.4, 0.5 and 0.7 for
-/// situations; any weight on short queries lowered keyword queries.
+/// Semantic weight for a situation (four meaningful words or more). Tuned on
+/// eval/judged.yaml (RELEVANCE.md): 0.3 beat 0.4, 0.5 and 0.7; any weight on shorter queries
+/// lowered keyword queries, so they stay lexical.
 const SITUATION_WEIGHT: f32 = 0.3;
-const SHORT_WEIGHT: f32 = 0.0;
 /// Meaningful words from which a query is a situation.
 const SITUATION_TERMS: usize = 4;
 
-/// How much the semantic side counts for this query, if at all.
-pub fn weight(scope: &Scope, text: Option<&QueryText>, complete_last: bool) -> Option<f32> {
+/// How much the semantic side counts for this query, if at all: only situations, once the
+/// index has vectors.
+pub fn weight(scope: &Scope, text: Option<&QueryText>) -> Option<f32> {
     let semantic = scope.semantic.filter(|s| s.enabled())?;
-    let text = text?;
-    let terms = text.content_terms();
-    let open = complete_last && text.by_lang[0].1.open_last;
-    let w = if terms >= SITUATION_TERMS {
-        SITUATION_WEIGHT
-    } else if !open && terms > 0 {
-        SHORT_WEIGHT
-    } else {
-        0.0
-    };
-    (w > 0.0 && !semantic.vectors().resources.is_empty()).then_some(w)
+    let situation = text?.content_terms() >= SITUATION_TERMS;
+    (situation && !semantic.vectors().resources.is_empty()).then_some(SITUATION_WEIGHT)
 }
 
 /// Re-ranks `faceted.top` with the semantic signal; neighbours that passed the filters and
-/// that the words missed are added (and counted in the total).
+/// that the words missed are added (and counted in the total). `best` below is the best
+/// cosine, which the window hangs from.
 pub fn rerank(
     index: &SearchIndex,
     scope: &Scope,
@@ -76,7 +68,7 @@ pub fn rerank(
         fused.push(((1.0 - weight) * score / lex_best + weight * c, addr));
         seen.insert(id);
     }
-    for (c, addr) in neighbours(index, scope, selection, &ranked, &seen)? {
+    for (c, addr) in neighbours(index, scope, selection, &ranked, best, &seen)? {
         fused.push((weight * closeness(c), addr));
         faceted.total += 1;
     }
@@ -85,16 +77,16 @@ pub fn rerank(
     Ok(())
 }
 
-/// The nearest resources the lexical candidates do not hold, within the window, that the
-/// request's filters let through.
+/// The nearest resources the lexical candidates do not hold, within the window below `best`,
+/// that the request's filters let through.
 fn neighbours(
     index: &SearchIndex,
     scope: &Scope,
     selection: &Selection,
     ranked: &[(f32, &str)],
+    best: f32,
     seen: &HashSet<String>,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    let best = ranked.first().map_or(0.0, |r| r.0);
     let mut out = Vec::new();
     for &(c, id) in ranked.iter().take(NEIGHBOURS) {
         if c < best - WINDOW || seen.contains(id) {

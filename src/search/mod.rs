@@ -236,7 +236,7 @@ pub fn search_with(
     } else {
         offset.saturating_add(req.per_page).min(MAX_DEPTH)
     };
-    let semantic = hybrid::weight(&scope, text.as_ref(), options.complete_last);
+    let semantic = hybrid::weight(&scope, text.as_ref());
     let collector = FacetedTop {
         domain_ids: scope.domains.iter().map(|d| d.id.clone()).collect(),
         selection,

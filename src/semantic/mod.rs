@@ -136,22 +136,6 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// The hashes of the vectors `resources` use: the others belong to texts no longer indexed.
-fn hashed_in_use(
-    resources: &[ResourceVectors],
-    known: &HashMap<TextHash, Arc<[f32]>>,
-) -> std::collections::HashSet<TextHash> {
-    let in_use: std::collections::HashSet<*const f32> = resources
-        .iter()
-        .flat_map(|r| r.versions.iter().map(|(_, v)| v.as_ptr()))
-        .collect();
-    known
-        .iter()
-        .filter(|(_, v)| in_use.contains(&v.as_ptr()))
-        .map(|(h, _)| *h)
-        .collect()
-}
-
 /// What `/api/status` says of the semantic signal.
 #[derive(Debug, Clone, Serialize)]
 pub struct SemanticStatus {
@@ -347,8 +331,11 @@ impl Semantic {
         }
         let mut resources: Vec<ResourceVectors> = Vec::new();
         let mut at: HashMap<String, usize> = HashMap::new();
+        // Hashes of texts no longer indexed are dropped from what is kept.
+        let mut used = std::collections::HashSet::new();
         for (id, lang, h, _) in hashed {
             let Some(v) = known.get(&h) else { continue };
+            used.insert(h);
             let slot = *at.entry(id.clone()).or_insert_with(|| {
                 resources.push(ResourceVectors {
                     id,
@@ -358,7 +345,6 @@ impl Semantic {
             });
             resources[slot].versions.push((lang, v.clone()));
         }
-        let used: std::collections::HashSet<TextHash> = hashed_in_use(&resources, known);
         known.retain(|h, _| used.contains(h));
         *self.vectors.write().expect("vectors lock") =
             Arc::new(Vectors::new(resources, generation));
