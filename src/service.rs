@@ -197,11 +197,40 @@ impl Service {
         index: SearchIndex,
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
+        let mut phases = Phases::start();
         let mut writer = index.writer(&settings.index, WRITER_BYTES)?;
-        let holders = index.indexed_ids()?;
-        let (corpus, resources) = CorpusState::load_held(&settings.corpus, &settings.load, holders);
-        let view = content::corpus_of(&corpus, resources);
-        let report = index::sync(&index, &mut writer, &view, progress)?;
+        let indexed = index.indexed_hashes()?;
+        phases.done("opened the index");
+        let (corpus, view, report, resumed_unchanged) = match CorpusState::resume(
+            &settings.corpus,
+            &settings.load,
+            &settings.index,
+            &indexed,
+        ) {
+            Some(resumed) => {
+                phases.done(&format!("read {} changed files", resumed.reread));
+                let report = resume_report(&indexed, &resumed.changes);
+                index::apply(&index, &mut writer, &resumed.changes)?;
+                let view = content::corpus_of(&resumed.state, Vec::new());
+                let unchanged = resumed.changes.is_empty();
+                (resumed.state, view, report, unchanged)
+            }
+            None => {
+                let holders = index.indexed_ids()?;
+                let (corpus, resources) =
+                    CorpusState::load_held(&settings.corpus, &settings.load, holders);
+                let view = content::corpus_of(&corpus, resources);
+                phases.done("read the corpus");
+                let report = index::sync(&index, &mut writer, &view, progress)?;
+                (corpus, view, report, false)
+            }
+        };
+        phases.done("brought the index up to date");
+        // A snapshot that was resumed with nothing to change still describes the index.
+        if !resumed_unchanged {
+            save_snapshot(&corpus, &settings.index);
+            phases.done("saved the corpus state");
+        }
         let meta = Meta::empty(index.searcher());
         let semantic = Arc::new(match &settings.model {
             Some(path) => crate::semantic::Semantic::load(path),
@@ -231,6 +260,7 @@ impl Service {
             watch: WatchStats::default(),
         };
         service.publish(view, None);
+        phases.done("published");
         Ok((service, report))
     }
 
@@ -259,11 +289,37 @@ impl Service {
     /// result as one batch. After a failed write, any call (even with no paths) re-reads the
     /// whole corpus and reconciles the index with it, so nothing the corpus holds is lost.
     pub fn apply_paths(&self, paths: &[PathBuf]) -> anyhow::Result<()> {
-        let started = std::time::Instant::now();
         let rels: Vec<String> = paths
             .iter()
             .filter_map(|p| content::corpus_path(&self.root, p))
             .collect();
+        self.apply_with(rels, |corpus| corpus.refresh(paths))
+    }
+
+    /// Re-reads whatever changed on disk since it was read, found by the files' fingerprints:
+    /// run once the watcher is in place, it catches the changes made between start-up and
+    /// the first event the watcher can see.
+    pub fn catch_up(&self) -> anyhow::Result<()> {
+        let mut found = 0;
+        let result = self.apply_with(Vec::new(), |corpus| {
+            let (changes, reread) = corpus.refresh_changed();
+            found = reread;
+            changes
+        });
+        if found > 0 {
+            tracing::info!(files = found, "re-read files changed while starting");
+        }
+        result
+    }
+
+    /// Applies what `refresh` finds changed in the corpus state (`rels`: the paths that
+    /// prompted it, for the status page) as one commit, and publishes it.
+    fn apply_with(
+        &self,
+        rels: Vec<String>,
+        refresh: impl FnOnce(&mut CorpusState) -> Vec<content::Change>,
+    ) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
         let mut guard = self.live.lock().expect("live lock");
         let Some(live) = guard.as_mut() else {
             return Ok(());
@@ -273,7 +329,7 @@ impl Service {
         let outcome = if reload {
             self.reload_all(live)
         } else {
-            self.apply_changes(live, paths)
+            self.apply_changes(live, refresh)
         };
         let (view, report) = match outcome {
             Ok(done) => done,
@@ -292,6 +348,10 @@ impl Service {
         live.dirty = false;
         drop(guard);
         self.record_success();
+        // A catch-up that found nothing keeps the published state (and its answer cache).
+        if rels.is_empty() && report.upserted + report.removed + report.kept == 0 {
+            return Ok(());
+        }
         let change = LastChange {
             at: now(),
             paths: rels.into_iter().take(20).collect(),
@@ -311,15 +371,15 @@ impl Service {
         Ok(())
     }
 
-    /// Re-reads only the resources `paths` touch and writes what changed.
+    /// Re-reads only the resources `refresh` finds changed and writes what changed.
     fn apply_changes(
         &self,
         live: &mut Live,
-        paths: &[PathBuf],
+        refresh: impl FnOnce(&mut CorpusState) -> Vec<content::Change>,
     ) -> anyhow::Result<(Corpus, index::ApplyReport)> {
         let index = self.index();
         let writer = self.writer(&mut live.writer)?;
-        let changes = live.corpus.refresh(paths);
+        let changes = refresh(&mut live.corpus);
         let report = index::apply(&index, writer, &changes)?;
         Ok((content::corpus_of(&live.corpus, Vec::new()), report))
     }
@@ -455,8 +515,59 @@ impl Service {
             if let Some(writer) = live.writer {
                 writer.wait_merging_threads()?;
             }
+            // After the last commit: the next start-up then re-reads only what changes
+            // while the service is stopped.
+            save_snapshot(&live.corpus, &self.settings.index);
         }
         Ok(())
+    }
+}
+
+/// The sync report of a start-up resumed from a saved corpus state.
+fn resume_report(indexed: &HashMap<String, String>, changes: &[content::Change]) -> SyncReport {
+    let mut report = SyncReport::default();
+    for change in changes {
+        match change {
+            content::Change::Upsert(r) if indexed.contains_key(&r.key) => report.updated += 1,
+            content::Change::Upsert(_) => report.added += 1,
+            content::Change::Remove(key) if indexed.contains_key(key) => report.removed += 1,
+            content::Change::Remove(_) => {}
+            content::Change::Keep(_) => report.kept += 1,
+        }
+    }
+    let touched = report.updated + report.removed + report.kept;
+    report.unchanged = indexed.len().saturating_sub(touched);
+    report
+}
+
+/// Saves the corpus state next to an on-disk index, for the next start-up. A failure costs
+/// only time (the next start-up reads every file), so it is logged, not raised.
+fn save_snapshot(corpus: &CorpusState, index_dir: &Path) {
+    if index_dir.as_os_str().is_empty() {
+        return;
+    }
+    if let Err(e) = corpus.save_snapshot(index_dir) {
+        tracing::warn!(error = %e, "cannot save the corpus state; the next start-up reads every file");
+    }
+}
+
+/// Times the phases of start-up, logged so that an operator whose service starts slowly can
+/// see which phase to look at.
+struct Phases {
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+        tracing::info!(ms = format!("{ms:.0}"), "start-up: {phase}");
+        self.last = std::time::Instant::now();
     }
 }
 

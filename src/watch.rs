@@ -32,7 +32,14 @@ pub fn watch(service: Arc<Service>) -> anyhow::Result<WatchGuard> {
     let worker = service.clone();
     std::thread::Builder::new()
         .name("profint-indexer".into())
-        .spawn(move || index_changes(&worker, &rx))?;
+        .spawn(move || {
+            // What changed before the watch was in place has no event: find it by
+            // fingerprint. Events that arrive meanwhile wait in the channel.
+            if let Err(e) = worker.catch_up() {
+                tracing::error!(error = %e, "cannot apply the changes made while starting");
+            }
+            index_changes(&worker, &rx)
+        })?;
     service.watch.watching.store(true, Ordering::Relaxed);
     tracing::info!(corpus = %service.settings.corpus.display(), "watching for changes");
     Ok(WatchGuard {

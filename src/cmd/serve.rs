@@ -17,13 +17,23 @@ pub fn run(
     let (service, report) = super::open(&config.settings)?;
     tracing::info!(?report, "index up to date");
     let service = Arc::new(service);
-    let _watching = crate::watch::watch(service.clone())?;
+    // Setting up the watch walks every folder (most of a second at 100 000 resources): it
+    // happens while the index already serves.
+    let watcher = service.clone();
+    let watching = std::thread::spawn(move || match crate::watch::watch(watcher) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot watch the content folder: changes need a restart");
+            None
+        }
+    });
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(crate::http::serve(
         service.clone(),
         &config.addr,
         config.http,
     ))?;
+    drop(watching.join());
     recorder.close();
     service.close()?;
     Ok(0)

@@ -31,6 +31,56 @@ pub(super) struct ParsedFile {
     pub body: String,
     pub hash: blake3::Hash,
     pub modified: std::time::SystemTime,
+    /// The file as it was when read, to tell at the next start-up whether it changed.
+    pub fingerprint: Fingerprint,
+}
+
+/// What says a file changed without reading it: size, modification and status-change times
+/// and inode. The status-change time cannot be set back by tools that preserve modification
+/// times (`rsync -t`, archive extraction), and a replaced file gets a new inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct Fingerprint {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl Fingerprint {
+    pub fn of(meta: &std::fs::Metadata) -> Fingerprint {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Fingerprint {
+                len: meta.len(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+                inode: meta.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let since = |t: std::io::Result<std::time::SystemTime>| {
+                let d = t
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                d.map_or((0, 0), |d| {
+                    (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+                })
+            };
+            Fingerprint {
+                len: meta.len(),
+                modified: since(meta.modified()),
+                changed: since(meta.created()),
+                inode: 0,
+            }
+        }
+    }
+
+    /// The file at `path` now (following links, as reading does), if it can be read.
+    pub fn at(path: &Path) -> Option<Fingerprint> {
+        std::fs::metadata(path).ok().map(|m| Fingerprint::of(&m))
+    }
 }
 
 /// Markdown files under `start` (the corpus root, or a folder in it while watching), sorted,
@@ -233,6 +283,7 @@ pub(super) fn read_file(
         fm,
         hash: blake3::hash(&bytes),
         modified: meta.modified().unwrap_or(std::time::UNIX_EPOCH),
+        fingerprint: Fingerprint::of(&meta),
     })
 }
 

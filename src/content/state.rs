@@ -6,15 +6,19 @@ use super::domains::{parse_domains, parse_site, Domain, Site};
 use super::front_matter;
 use super::load::{
     build_resource, content_files, group_files, inside, key_of, read_file, refused_link, relative,
-    ParsedFile,
+    Fingerprint, ParsedFile,
 };
 use super::{Corpus, LoadOptions, Problem, Resource, ResourceType};
 use crate::lang::Lang;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+mod snapshot;
+
+pub use snapshot::Resumed;
+
 /// A resource's facts that other resources' validation depends on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Entry {
     id: String,
     kind: ResourceType,
@@ -42,9 +46,11 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 struct Group {
     files: usize,
+    /// The files read without error, as they were when read (relative path → fingerprint).
+    fingerprints: Vec<(String, Fingerprint)>,
     problems: Vec<Problem>,
     /// A file of this resource is in error.
     failed: bool,
@@ -107,14 +113,9 @@ impl CorpusState {
         Self::load_after(&self.dir, &self.opts, Some(self), HashMap::new())
     }
 
-    fn load_after(
-        dir: &Path,
-        opts: &LoadOptions,
-        previous: Option<&CorpusState>,
-        holders: HashMap<String, String>,
-    ) -> (CorpusState, Vec<Resource>) {
-        let dir = &std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let mut state = CorpusState {
+    /// A state that knows nothing yet of the folder `dir` (already canonical).
+    fn empty(dir: &Path, opts: &LoadOptions) -> CorpusState {
+        CorpusState {
             dir: dir.to_path_buf(),
             opts: opts.clone(),
             site: Site::default(),
@@ -126,7 +127,17 @@ impl CorpusState {
             walk_problems: BTreeMap::new(),
             groups: BTreeMap::new(),
             owners: HashMap::new(),
-        };
+        }
+    }
+
+    fn load_after(
+        dir: &Path,
+        opts: &LoadOptions,
+        previous: Option<&CorpusState>,
+        holders: HashMap<String, String>,
+    ) -> (CorpusState, Vec<Resource>) {
+        let dir = &std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let mut state = CorpusState::empty(dir, opts);
         if !dir.is_dir() {
             state.config_problems.push(Problem::error(
                 dir.display().to_string(),
@@ -301,6 +312,10 @@ impl CorpusState {
         self.forget(key);
         let mut group = Group {
             files: files.len() + errors.len(),
+            fingerprints: files
+                .iter()
+                .map(|f| (f.rel.clone(), f.fingerprint))
+                .collect(),
             failed: !errors.is_empty(),
             problems: errors,
             ..Group::default()
@@ -415,6 +430,13 @@ impl CorpusState {
     /// Re-reads the files behind `paths` (created, changed, deleted or renamed files and
     /// folders, relative or absolute) and says what the index must do.
     pub fn refresh(&mut self, paths: &[PathBuf]) -> Vec<Change> {
+        let keys = self.keys_of_paths(paths);
+        self.refresh_keys_and_freed(&keys)
+    }
+
+    /// The resource keys that `paths` (files or folders) concern, forgetting the walk
+    /// problems recorded under them: the walk that follows reports them again if they remain.
+    fn keys_of_paths(&mut self, paths: &[PathBuf]) -> BTreeSet<String> {
         let mut keys = BTreeSet::new();
         for path in paths {
             // Whatever lies outside the corpus (a path the watcher reports through a link, say)
@@ -446,7 +468,12 @@ impl CorpusState {
                     .cloned(),
             );
         }
-        let mut changes = self.refresh_keys(&keys);
+        keys
+    }
+
+    /// Re-reads the resources `keys`, then those refused for an id that is now free.
+    fn refresh_keys_and_freed(&mut self, keys: &BTreeSet<String>) -> Vec<Change> {
+        let mut changes = self.refresh_keys(keys);
         // Resources that were refused for an id now free get another chance.
         let freed: BTreeSet<String> = self
             .groups

@@ -19,6 +19,7 @@ mod precision;
 mod public_url;
 mod reliability;
 mod semantic;
+mod startup;
 mod support;
 mod watch;
 mod webdriver;

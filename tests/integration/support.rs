@@ -255,6 +255,38 @@ impl ServeProcess {
 
     /// [`ServeProcess::start`] with extra environment variables.
     pub fn start_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> ServeProcess {
+        Self::spawn(cwd, args, env, std::process::Stdio::null())
+    }
+
+    /// [`ServeProcess::start`] logging at `info` into the file `log` (overwritten).
+    pub fn start_logged(cwd: &Path, args: &[&str], log: &Path) -> ServeProcess {
+        let file = std::fs::File::create(log).expect("log file");
+        Self::spawn(
+            cwd,
+            args,
+            &[("RUST_LOG", "info"), ("NO_COLOR", "1")],
+            file.into(),
+        )
+    }
+
+    /// Stops the server as an operator does (SIGTERM) and waits for it to exit, so that it
+    /// runs its shutdown.
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        let status = self.child.wait().expect("the server exits");
+        assert!(status.success(), "profint serve exited with {status}");
+    }
+
+    fn spawn(
+        cwd: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stderr: std::process::Stdio,
+    ) -> ServeProcess {
         let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_profint"))
             .current_dir(cwd)
@@ -265,7 +297,7 @@ impl ServeProcess {
             .env_remove("PROFINT_INDEX")
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("profint serve starts");
         let base = format!("http://127.0.0.1:{port}");
