@@ -133,8 +133,17 @@ pub async fn related(
     let limit = params.number("limit", 5, 50)?;
     let related = blocking(move || {
         let r = find(&state, &id)?;
-        let fallback = &state.meta().site.fallback;
-        Ok(related::related(&state.index(), &r, lang, fallback, limit)?)
+        let meta = state.meta();
+        let vectors = meta.scope().semantic.map(|s| s.vectors());
+        let (index, fallback) = (state.index(), &meta.site.fallback);
+        Ok(related::related(
+            &index,
+            &r,
+            lang,
+            fallback,
+            limit,
+            vectors.as_deref(),
+        )?)
     })
     .await?;
     Ok(Json(related))

@@ -258,7 +258,8 @@ fn reading_page(state: &AppState, lang: Lang, id: &str, basket: &[String]) -> Re
             recommendations.push((r.id.clone(), title));
         }
     }
-    let related = match related::related(&index, &resource, lang, fallback, 5) {
+    let vectors = meta.scope().semantic.map(|s| s.vectors());
+    let related = match related::related(&index, &resource, lang, fallback, 5, vectors.as_deref()) {
         Ok(r) => r,
         Err(e) => return super::error::ApiError::from(e).into_response(),
     };

@@ -52,7 +52,8 @@ pub fn pathway(
     })?;
     let searcher = index.searcher();
     let resource = index.find(&searcher, &case.id).ok()??;
-    let rel = related(index, &resource, lang, fallback, 3).ok()?;
+    // Only the model's own links count here, so the vectors are not needed.
+    let rel = related(index, &resource, lang, fallback, 3, None).ok()?;
     // Only tools the model links to the case (an explicit link or a shared recommendation).
     let strong = |h: &&RelatedHit| {
         h.reason_codes

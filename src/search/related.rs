@@ -19,7 +19,7 @@ use crate::i18n::t;
 use crate::index::{Card, Fields, SearchIndex};
 use crate::lang::Lang;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
@@ -37,6 +37,14 @@ const CANDIDATES: usize = 80;
 /// Characters of each version's body read to find similar resources.
 const MLT_BODY_CHARS: usize = 1500;
 const SIMILAR: usize = 25;
+/// A similar situation weighs more than a shared domain, less than a shared recommendation.
+pub const SITUATION_WEIGHT: f32 = 1.5;
+/// Nearest resources by meaning (multilingual vectors) taken as candidates.
+const SITUATIONS: usize = 8;
+/// How far a neighbour must stand out (standard deviations above the resource's mean cosine
+/// to all others) to describe a similar situation; chosen with `cargo xtask eval neighbours`
+/// (see RELEVANCE.md).
+const SITUATION_STANDING_MIN: f32 = 2.5;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedHit {
@@ -45,7 +53,7 @@ pub struct RelatedHit {
     /// Why it is related, in the requested language.
     pub reasons: Vec<String>,
     /// The same reasons as stable codes (`link`, `illustrates`, `recommendation:R2.3`,
-    /// `same_domain`, `shared_domain`, `similar_text`).
+    /// `same_domain`, `shared_domain`, `similar_text`, `similar_situation`).
     pub reason_codes: Vec<String>,
 }
 
@@ -71,14 +79,26 @@ fn constant(field: tantivy::schema::Field, value: &str, score: f32) -> (Occur, B
 
 /// Resources related to `resource`, at most `limit` per type, shown in `lang` (or in the
 /// site's `fallback` languages, or their originals).
+///
+/// `vectors` (the semantic signal's, when there is a model) add the resources nearest in
+/// meaning, in any language: a Swedish case about the same situation as a French one shares
+/// no words with it.
 pub fn related(
     index: &SearchIndex,
     resource: &Resource,
     lang: Lang,
     fallback: &[Lang],
     limit: usize,
+    vectors: Option<&crate::semantic::Vectors>,
 ) -> tantivy::Result<Related> {
     let searcher = index.searcher();
+    let situations: HashSet<String> = vectors
+        .map(|v| v.neighbours(&resource.id, SITUATIONS))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.standing >= SITUATION_STANDING_MIN)
+        .map(|n| n.id)
+        .collect();
     let structural = searcher.search(
         &structural_query(&index.fields, resource),
         &TopDocs::with_limit(CANDIDATES).order_by_score(),
@@ -87,8 +107,13 @@ pub fn related(
         &similar_query(&index.fields, &searcher, resource),
         &TopDocs::with_limit(SIMILAR).order_by_score(),
     )?;
-    let candidates = candidates(index, &searcher, resource, &structural, &similar);
-    let scored = scored(index, &searcher, resource, lang, candidates)?;
+    let mut candidates = candidates(index, &searcher, resource, &structural, &similar);
+    for id in &situations {
+        if let Some(addr) = index.address_of(&searcher, id)? {
+            candidates.entry(addr).or_insert(0.0);
+        }
+    }
+    let scored = scored(index, &searcher, resource, lang, candidates, &situations)?;
     Ok(by_type(scored, lang, fallback, limit))
 }
 
@@ -185,6 +210,7 @@ fn scored(
     resource: &Resource,
     lang: Lang,
     candidates: HashMap<DocAddress, f32>,
+    situations: &HashSet<String>,
 ) -> tantivy::Result<Vec<Scored>> {
     let this = Card::of(resource);
     let mut scored = Vec::new();
@@ -194,7 +220,8 @@ fn scored(
         if other.id == resource.id {
             continue;
         }
-        let (score, codes) = explain(&this, &other, similarity);
+        let situation = situations.contains(&other.id);
+        let (score, codes) = explain(&this, &other, similarity, situation);
         if codes.is_empty() {
             continue;
         }
@@ -265,8 +292,9 @@ fn is_self(
         })
 }
 
-/// The score and reason codes of `other` as related to `this`.
-pub fn explain(this: &Card, other: &Card, similarity: f32) -> (f32, Vec<String>) {
+/// The score and reason codes of `other` as related to `this`: `similarity` is the relative
+/// text similarity, `situation` whether their vectors say they are about the same situation.
+pub fn explain(this: &Card, other: &Card, similarity: f32, situation: bool) -> (f32, Vec<String>) {
     let mut score = 0.0;
     let mut codes = Vec::new();
     if this.related.contains(&other.id) || other.related.contains(&this.id) {
@@ -296,6 +324,10 @@ pub fn explain(this: &Card, other: &Card, similarity: f32) -> (f32, Vec<String>)
     score += SIMILARITY_WEIGHT * similarity;
     if similarity >= SIMILARITY_REASON_MIN {
         codes.push("similar_text".to_string());
+    }
+    if situation {
+        score += SITUATION_WEIGHT;
+        codes.push("similar_situation".to_string());
     }
     // A shared domain alone is too weak a reason to show anything.
     if codes.len() == 1 && codes[0].ends_with("domain") {

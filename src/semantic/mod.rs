@@ -44,6 +44,9 @@ pub struct Vectors {
     /// model's space (a Swedish query is nearer to any Swedish text than to the French text
     /// that answers it); removing each language's mean leaves what the texts are about.
     means: [Vec<f32>; Lang::COUNT],
+    /// Per resource (as `resources`), the normalised mean of its versions in centred
+    /// languages: what it is about whatever its languages, one dot product per pair.
+    situations: Vec<Option<Vec<f32>>>,
 }
 
 impl Vectors {
@@ -59,11 +62,13 @@ impl Vectors {
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
+        let situations = resources.iter().map(|r| situation(r, &means)).collect();
         Vectors {
             resources,
             by_id,
             generation,
             means,
+            situations,
         }
     }
 
@@ -78,6 +83,37 @@ impl Vectors {
         best_cosine(r, query)
     }
 
+    /// The `n` resources nearest in meaning to the resource `id`, best first; none when `id`
+    /// has no vectors in a centred language (uncentred cosines are all high, whatever the
+    /// texts say).
+    pub fn neighbours(&self, id: &str, n: usize) -> Vec<Neighbour> {
+        let Some(this) = self
+            .by_id
+            .get(id)
+            .and_then(|&i| self.situations[i].as_ref())
+        else {
+            return Vec::new();
+        };
+        let mut cosines: Vec<(f32, &str)> = self
+            .resources
+            .iter()
+            .zip(&self.situations)
+            .filter(|(r, _)| r.id != id)
+            .filter_map(|(r, v)| Some((dot(this, v.as_ref()?), r.id.as_str())))
+            .collect();
+        let (mean, deviation) = mean_and_deviation(cosines.iter().map(|c| c.0));
+        cosines.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        cosines
+            .into_iter()
+            .take(n)
+            .map(|(cosine, id)| Neighbour {
+                id: id.to_string(),
+                cosine,
+                standing: (cosine - mean) / deviation.max(f32::EPSILON),
+            })
+            .collect()
+    }
+
     /// Every resource with its best cosine to `query`, best first.
     pub fn ranked(&self, query: &[f32]) -> Vec<(f32, &str)> {
         let mut out: Vec<(f32, &str)> = self
@@ -90,6 +126,43 @@ impl Vectors {
     }
 }
 
+/// Versions a language needs before its mean is removed: the mean of a handful of texts is
+/// mostly those texts, and removing it would leave noise (one version alone would vanish).
+const CENTRED_VERSIONS_MIN: usize = 8;
+
+/// Each language's mean vector, or an empty one for a language with too few versions.
+/// A resource near another in meaning.
+#[derive(Debug, Clone)]
+pub struct Neighbour {
+    pub id: String,
+    pub cosine: f32,
+    /// Standard deviations above the mean cosine of the resource to all the others. Cosines
+    /// shrink as a corpus grows more varied and across languages; how far one stands out
+    /// from the rest says "about the same situation" at any size.
+    pub standing: f32,
+}
+
+/// The normalised mean of `r`'s versions in centred languages, if it has any.
+fn situation(r: &ResourceVectors, means: &[Vec<f32>; Lang::COUNT]) -> Option<Vec<f32>> {
+    let mut versions = r
+        .versions
+        .iter()
+        .filter(|(lang, _)| !means[lang.index()].is_empty());
+    let (_, first) = versions.next()?;
+    let mut sum = first.to_vec();
+    for (_, v) in versions {
+        sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
+    }
+    Some(centred(&sum, &[]))
+}
+
+fn mean_and_deviation(values: impl Iterator<Item = f32> + Clone) -> (f32, f32) {
+    let n = values.clone().count().max(1) as f32;
+    let mean = values.clone().sum::<f32>() / n;
+    let variance = values.map(|v| (v - mean).powi(2)).sum::<f32>() / n;
+    (mean, variance.sqrt())
+}
+
 fn language_means(resources: &[ResourceVectors]) -> [Vec<f32>; Lang::COUNT] {
     let mut sums: [(Vec<f32>, usize); Lang::COUNT] = Default::default();
     for (lang, v) in resources.iter().flat_map(|r| &r.versions) {
@@ -100,7 +173,12 @@ fn language_means(resources: &[ResourceVectors]) -> [Vec<f32>; Lang::COUNT] {
         sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
         *n += 1;
     }
-    sums.map(|(sum, n)| sum.into_iter().map(|s| s / n.max(1) as f32).collect())
+    sums.map(|(sum, n)| {
+        if n < CENTRED_VERSIONS_MIN {
+            return Vec::new();
+        }
+        sum.into_iter().map(|s| s / n as f32).collect()
+    })
 }
 
 /// `v` minus `mean`, normalised again (an empty mean leaves `v` as it is).

@@ -118,3 +118,66 @@ fn wait_for_vectors(server: &ServeProcess) {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// Eight French and eight Swedish cases, each about its own situation, except that one of
+/// each is about a trainee who stopped coming: the pair shares no word, only its meaning.
+fn two_language_corpus(dir: &Path) {
+    let cases = dir.join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let domains = fixture("basic").join("corpus/domains.yaml");
+    std::fs::copy(domains, dir.join("domains.yaml")).unwrap();
+    let french = [
+        ("absences-en-formation", "Un stagiaire ne vient plus à sa formation", "Depuis une semaine, le stagiaire ne se présente plus au centre de formation et ne répond pas au téléphone."),
+        ("jardin-partage", "Un jardin partagé dans le quartier", "Les habitants cultivent des légumes ensemble le samedi matin."),
+        ("permis-de-conduire", "Passer le permis de conduire", "Le code de la route et les leçons de conduite coûtent cher ; une aide régionale existe."),
+        ("logement-urgence", "Trouver un hébergement d'urgence", "Une famille arrive à la gare sans solution pour la nuit ; le 115 oriente vers un foyer."),
+        ("diplome-etranger", "Faire reconnaître un diplôme d'ingénieur", "Une ingénieure syrienne demande une attestation de comparabilité de son diplôme."),
+        ("garde-enfants", "Faire garder ses enfants pendant un cours", "Une mère ne peut suivre le cours de langue du matin faute de place en crèche."),
+        ("compte-bancaire", "Ouvrir un compte bancaire", "La banque refuse l'ouverture faute de justificatif de domicile ; le droit au compte s'applique."),
+        ("entretien-embauche", "Préparer un entretien d'embauche", "Simulation d'entretien pour un poste de cariste dans un entrepôt logistique."),
+    ];
+    let swedish = [
+        ("franvaro-praktik", "Deltagaren har slutat dyka upp", "Sedan en vecka kommer eleven inte längre till kursen och svarar inte när handledaren ringer."),
+        ("cykelverkstad", "En cykelverkstad för nyanlända", "Volontärer lagar cyklar tillsammans med deltagarna varje torsdag kväll."),
+        ("tandvard", "Akut tandvård utan personnummer", "En man med svår tandvärk vet inte vart han kan vända sig utan personnummer."),
+        ("sfi-niva", "Välja rätt nivå inom SFI", "Läraren bedömer läs- och skrivförmågan innan studievägen bestäms."),
+        ("skatteverket", "Folkbokföring hos Skatteverket", "Familjen behöver folkbokföras för att kunna få barnbidrag och vård."),
+        ("vinterklader", "Vinterkläder till barnen", "Barnen har inga varma kläder inför vintern och skolan hör av sig."),
+        ("korkort", "Handledarutbildning för övningskörning", "En släkting vill bli handledare för att öva bilkörning med sin brorson."),
+        ("ensamhet", "Ensamhet hos äldre nyanlända", "En äldre kvinna träffar ingen utanför familjen och känner sig isolerad."),
+    ];
+    for (slug, title, body) in french {
+        std::fs::write(cases.join(format!("{slug}.fr.md")), case_file(title, body)).unwrap();
+    }
+    for (slug, title, body) in swedish {
+        std::fs::write(cases.join(format!("{slug}.sv.md")), case_file(title, body)).unwrap();
+    }
+}
+
+#[test]
+fn related_cases_include_a_similar_situation_in_another_language() {
+    let Some(model) = model() else { return };
+    let work = tempfile::tempdir().unwrap();
+    two_language_corpus(&work.path().join("corpus"));
+    let server = ServeProcess::start(work.path(), &["--model", model.to_str().unwrap()]);
+    wait_for_vectors(&server);
+    let related = server
+        .get("/api/resources/cases%2Fabsences-en-formation/related?lang=fr&limit=10")
+        .json();
+    let similar: Vec<&str> = related["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no related cases: {related}"))
+        .iter()
+        .filter(|hit| {
+            hit["reason_codes"]
+                .as_array()
+                .is_some_and(|codes| codes.iter().any(|c| c == "similar_situation"))
+        })
+        .filter_map(|hit| hit["id"].as_str())
+        .collect();
+    assert_eq!(
+        similar.first(),
+        Some(&"cases/franvaro-praktik"),
+        "{related}"
+    );
+}

@@ -273,7 +273,8 @@ pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyh
     for id in ids.iter().take(200) {
         let r = service.index().find(&searcher, id)?.expect("found");
         let t = Instant::now();
-        let _ = search::related::related(&service.index(), &r, profint::lang::Lang::Fr, &[], 5)?;
+        let _ =
+            search::related::related(&service.index(), &r, profint::lang::Lang::Fr, &[], 5, None)?;
         related_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("related: {}", summary("related", related_ms));

@@ -477,6 +477,96 @@ pub fn export_judged(
     Ok(())
 }
 
+/// How far apart the corpus's resources sit in the semantic space, by what the model's
+/// editors say of each pair: linked (an explicit link or a shared recommendation), same
+/// domain only, or nothing in common. Each pair is read from one side (a resource and a later
+/// one) as its standing: standard deviations above the resource's mean cosine to all others.
+/// The "similar situation" threshold of the related panels is read from this table.
+pub fn neighbour_cosines(
+    service: &profint::service::Service,
+    list: bool,
+) -> anyhow::Result<String> {
+    let vectors = service.semantic.vectors();
+    let index = service.index();
+    let searcher = index.searcher();
+    let mut resources = Vec::new();
+    for r in &vectors.resources {
+        if let Some(found) = index.find(&searcher, &r.id)? {
+            resources.push(found);
+        }
+    }
+    let mut groups: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut listed = String::new();
+    let mut unlinked = String::new();
+    let title = |r: &Resource| r.version(Lang::Fr, &[]).text.title.to_string();
+    for (i, a) in resources.iter().enumerate() {
+        let near = vectors.neighbours(&a.id, resources.len());
+        if let Some(n) = near.first() {
+            groups
+                .entry("nearest other")
+                .or_default()
+                .push(f64::from(n.standing));
+            listed += &format!(
+                "{:<45} {:.3} {:>5.2}  {}\n",
+                a.id, n.cosine, n.standing, n.id
+            );
+        }
+        for n in near {
+            if let Some(b) = resources[i + 1..].iter().find(|b| b.id == n.id) {
+                let kind = pair_kind(a, b);
+                groups.entry(kind).or_default().push(f64::from(n.standing));
+                if kind != "linked" && n.standing >= 2.5 {
+                    unlinked += &format!("{:.2}  {}  ~  {}\n", n.standing, title(a), title(b));
+                }
+            }
+        }
+    }
+    let mut out = standing_table(groups);
+    if list {
+        out = format!(
+            "resource → its nearest other (cosine, standing)\n{listed}\n\
+             pairs the model does not link, standing ≥ 2.5\n{unlinked}\n{out}"
+        );
+    }
+    Ok(out)
+}
+
+/// Percentiles of each group's standings, and how many pass 2.5 and 3.0.
+fn standing_table(groups: BTreeMap<&str, Vec<f64>>) -> String {
+    let mut out =
+        String::from("standing of pairs  count   p10    p50    p90    max   ≥2.5  ≥3.0\n");
+    for (kind, mut v) in groups {
+        v.sort_by(f64::total_cmp);
+        let p = |q: f64| crate::bench::percentile(&v, q);
+        let over = |t: f64| v.iter().filter(|c| **c >= t).count();
+        out += &format!(
+            "{kind:<17} {:>6}  {:>5.2}  {:>5.2}  {:>5.2}  {:>5.2}  {:>4}  {:>4}\n",
+            v.len(),
+            p(10.0),
+            p(50.0),
+            p(90.0),
+            v.last().copied().unwrap_or(f64::NAN),
+            over(2.5),
+            over(3.0)
+        );
+    }
+    out
+}
+
+fn pair_kind(a: &Resource, b: &Resource) -> &'static str {
+    let linked = a.related.contains(&b.id)
+        || b.related.contains(&a.id)
+        || a.recommendations
+            .iter()
+            .any(|r| b.recommendations.contains(r));
+    let shared_domain = a.all_domains().any(|d| b.all_domains().any(|e| e == d));
+    match (linked, shared_domain) {
+        (true, _) => "linked",
+        (false, true) => "same domain",
+        (false, false) => "unrelated",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

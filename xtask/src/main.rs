@@ -130,6 +130,18 @@ enum EvalCommand {
         #[arg(long)]
         run: Option<PathBuf>,
     },
+    /// Cosines between the corpus's resources in the semantic space, by how the model links
+    /// them (how the related panels' "similar situation" threshold was chosen).
+    Neighbours {
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// The model file.
+        #[arg(long, default_value = "model/e5-small-q4.bin")]
+        model: PathBuf,
+        /// Also list each resource's nearest other resource.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -272,6 +284,23 @@ fn run(task: Task) -> anyhow::Result<i32> {
                             println!("  {kind:<9} nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries)", s.ndcg10, s.map100, s.recall100, s.queries);
                         }
                     }
+                }
+                EvalCommand::Neighbours {
+                    corpus,
+                    model,
+                    list,
+                } => {
+                    let service = Service::in_memory_with(&corpus, Some(model))?;
+                    if !service.semantic.enabled() {
+                        anyhow::bail!("no model: run scripts/fetch-model.sh");
+                    }
+                    if !service
+                        .semantic
+                        .wait_idle(std::time::Duration::from_secs(3600))
+                    {
+                        anyhow::bail!("the corpus was not embedded in an hour");
+                    }
+                    print!("{}", xtask::eval::neighbour_cosines(&service, list)?);
                 }
                 EvalCommand::Collection { dir, lang, run } => {
                     let lang =
