@@ -164,11 +164,20 @@ pub async fn rewrite(State(url): State<Arc<PublicUrl>>, request: Request, next: 
             return Response::from_parts(parts, Body::empty());
         }
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let out = if html {
-        rewrite_html(&text, &url)
-    } else {
-        rewrite_json(&text, &url).unwrap_or_else(|| text.into_owned())
+    // Scanning a page's markup is a few milliseconds of CPU: it runs on the blocking pool,
+    // like the page it rewrites, so that `/healthz` and the API keep being answered.
+    let rewritten = tokio::task::spawn_blocking(move || {
+        let text = String::from_utf8_lossy(&bytes);
+        if html {
+            rewrite_html(&text, &url)
+        } else {
+            rewrite_json(&text, &url).unwrap_or_else(|| text.into_owned())
+        }
+    })
+    .await;
+    let Ok(out) = rewritten else {
+        tracing::error!("the task rewriting a response's links failed");
+        return Response::from_parts(parts, Body::empty());
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(out))

@@ -1,7 +1,7 @@
 //! Reliability and security: hostile content and requests, limits, headers, metrics,
 //! graceful shutdown, and property tests of the parser and the search.
 
-use super::support::{case_file, copy_fixture, eventually, fixture, TestServer};
+use super::support::{case_file, copy_fixture, eventually, fixture, generated_corpus, TestServer};
 use profint::http::HttpOptions;
 use profint::service::Service;
 use proptest::prelude::*;
@@ -151,18 +151,41 @@ fn traversal_oversized_and_malformed_requests_get_4xx() {
 
 #[test]
 fn slow_requests_time_out_and_excess_load_is_shed_with_retry_after() {
-    let service = Arc::new(Service::in_memory(&fixture("basic/corpus")).unwrap());
+    // Searches that take milliseconds: tokio's timer counts in whole milliseconds, so a
+    // search of the small fixture can be done before even a 1 ns timeout fires.
+    let generated = tempfile::tempdir().unwrap();
+    generated_corpus(generated.path(), 2000);
     let slow = TestServer::serve_with(
-        service.clone(),
+        Arc::new(Service::in_memory(generated.path()).unwrap()),
         HttpOptions {
             request_timeout: Duration::from_nanos(1),
             ..HttpOptions::default()
         },
     );
-    let r = slow.get("/api/search?q=interpr%C3%A8te");
-    assert_eq!(r.status, 408);
-    assert_eq!(r.json()["error"]["code"], "timeout");
+    // The timer and the search still race, so several searches are made (each another page,
+    // none from the answer cache): each times out, with the error's code, or is answered,
+    // and at least one times out.
+    let statuses: Vec<u16> = (1..=5)
+        .map(|page| {
+            let r = slow.get(&format!(
+                "/api/search?q=logement+formation+emploi+langue+parcours+entretien&page={page}"
+            ));
+            if r.status == 408 {
+                assert_eq!(r.json()["error"]["code"], "timeout");
+            }
+            r.status
+        })
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == 408 || *s == 200),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&408),
+        "no request timed out: {statuses:?}"
+    );
 
+    let service = Arc::new(Service::in_memory(&fixture("basic/corpus")).unwrap());
     let busy = TestServer::serve_with(
         service,
         HttpOptions {
@@ -277,11 +300,19 @@ fn sigterm_lets_requests_finish_and_exits_cleanly() {
     });
     // A request in flight while the signal arrives gets its whole answer (or, if the signal
     // came before it was read, a closed connection, never a cut answer).
-    let inflight = std::thread::spawn({
-        let base = base.clone();
-        move || {
-            raw(&base, b"GET /api/resources/cases%2Frupture-de-parcours/related HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    // The connection is made before the signal: a connect racing the closing listener
+    // would only be refused.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let inflight = std::thread::spawn(move || {
+        let request = b"GET /api/resources/cases%2Frupture-de-parcours/related HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        let mut out = Vec::new();
+        if stream.write_all(request).is_ok() {
+            let _ = stream.read_to_end(&mut out);
         }
+        String::from_utf8_lossy(&out).into_owned()
     });
     std::thread::sleep(Duration::from_millis(2));
     std::process::Command::new("kill")

@@ -32,11 +32,20 @@ impl TestServer {
 
     /// Serves with explicit HTTP options (allow-list, limits).
     pub fn serve_with(service: Arc<Service>, options: profint::http::HttpOptions) -> TestServer {
+        Self::serve_on_workers(service, options, 2)
+    }
+
+    /// Serves with `workers` async worker threads.
+    pub fn serve_on_workers(
+        service: Arc<Service>,
+        options: profint::http::HttpOptions,
+        workers: usize,
+    ) -> TestServer {
         let (tx, rx) = std::sync::mpsc::channel();
         let state = service.clone();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+                .worker_threads(workers)
                 .enable_all()
                 .build()
                 .unwrap();
