@@ -463,8 +463,9 @@ impl CorpusState {
             // A folder that disappeared: every resource under it.
             keys.extend(
                 self.groups
-                    .keys()
-                    .filter(|k| k.starts_with(&prefix))
+                    .range(prefix.clone()..)
+                    .map(|(k, _)| k)
+                    .take_while(|k| k.starts_with(&prefix))
                     .cloned(),
             );
         }
@@ -533,15 +534,17 @@ impl CorpusState {
         let Ok(entries) = std::fs::read_dir(parent) else {
             return Vec::new();
         };
+        // A folder may hold a hundred thousand files: the name is compared first, and only
+        // the few that start with the slug pay for a path, a key and a link check.
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(slug)))
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
             .map(|e| e.path())
             .filter(|p| {
                 let name = p.file_name().and_then(|s| s.to_str()).unwrap_or("");
                 !super::load::is_ignored_name(name)
                     && key_of(&relative(&self.dir, p)).as_deref() == Some(key)
-                    && name.starts_with(slug)
                     && refused_link(&self.dir, p).is_none()
             })
             .collect();
