@@ -24,7 +24,9 @@ get() { sed -n "s/^$1: //p" "$2"; }
 
 # The bundled corpus first: the fixed per-query cost (BENCHMARKS.md, issue 13). In-process
 # uncached search time, the bare tantivy limit, and wrk against `profint serve` with the
-# answer cache off and on, for short and 12-word queries.
+# answer cache off and on, for short and 12-word queries. Lexical (the model, when installed,
+# would embed the corpus in the background during the measurement; RELEVANCE.md has the
+# hybrid figures).
 bundled() {
   local dir="$WORK/bundled"; mkdir -p "$dir"
   echo "| bundled | queries | in-process p50 / p99 | bare tantivy p50 | wrk cache off req/s | wrk cache on req/s |"
@@ -38,7 +40,7 @@ bundled() {
     for cache in off on; do
       local port=$((18000 + RANDOM % 1000))
       rm -rf "$dir/index"
-      PROFINT_ANSWER_CACHE=$cache $BIN serve --corpus corpus --index "$dir/index" --addr 127.0.0.1:$port >/dev/null 2>&1 &
+      PROFINT_ANSWER_CACHE=$cache PROFINT_MODEL=/nonexistent $BIN serve --corpus corpus --index "$dir/index" --addr 127.0.0.1:$port >/dev/null 2>&1 &
       local pid=$!
       for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
       wrk -t1 -c16 -d2s -s "$dir/$mode.lua" "http://127.0.0.1:$port" >/dev/null
@@ -49,6 +51,41 @@ bundled() {
   done
 }
 bundled > "$WORK/bundled.md"
+
+# `profint serve` as a separate process on an existing on-disk index: time to the first
+# /healthz after a restart, resident memory once serving and after wrk, and wrk throughput
+# (lexical: the model is left out, embedding 100 000 resources would take the machine's
+# cores for days). The restart resumes from the corpus state saved at shutdown.
+serve_figures() {
+  local corpus=$1 script=$2 idx="$WORK/serve-index" port=$((18000 + RANDOM % 1000))
+  rm -rf "$idx"
+  PROFINT_MODEL=/nonexistent $BIN index --corpus "$corpus" --index "$idx" >/dev/null 2>&1
+  local start_s rss load_rss rps pid
+  local t0 t1
+  t0=$(date +%s.%N)
+  PROFINT_MODEL=/nonexistent $BIN serve --corpus "$corpus" --index "$idx" --addr 127.0.0.1:$port >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.01; kill -0 $pid; done
+  t1=$(date +%s.%N)
+  start_s=$(echo "$t1 - $t0" | bc)
+  sleep 2
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
+  wrk -t1 -c16 -d2s -s "$script" "http://127.0.0.1:$port" >/dev/null
+  rps=$(wrk -t1 -c16 -d8s -s "$script" "http://127.0.0.1:$port" | awk '/Requests\/sec/ {print $2}')
+  load_rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
+  kill -TERM $pid; wait $pid 2>/dev/null || true
+  # The same again with the answer cache off: every request searches.
+  PROFINT_ANSWER_CACHE=off PROFINT_MODEL=/nonexistent $BIN serve --corpus "$corpus" --index "$idx" --addr 127.0.0.1:$port >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.01; kill -0 $pid; done
+  wrk -t1 -c16 -d2s -s "$script" "http://127.0.0.1:$port" >/dev/null
+  local off
+  off=$(wrk -t1 -c16 -d8s -s "$script" "http://127.0.0.1:$port" | awk '/Requests\/sec/ {print $2}')
+  kill -TERM $pid; wait $pid 2>/dev/null || true
+  echo "$start_s|$rss|$load_rss|$rps|$off"
+}
+echo "| resources | serve start-up s (existing index) | RSS serving MiB | RSS after wrk MiB | wrk -t1 -c16 req/s | same, cache off |" > "$WORK/serve.md"
+echo "|---|---|---|---|---|---|" >> "$WORK/serve.md"
 
 echo "| resources | files | build s | resources/s | index MiB | peak RSS build MiB | start-up s | search p50 / p99 ms (in-process) | keywords p50 | situations p50 | related p50 / p99 ms | HTTP p50 / p99 ms | wrk req/s (2 threads, 32 conn, 10 s) | RSS serving MiB | freshness p50 / p95 ms |" > "$WORK/profint.md"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$WORK/profint.md"
@@ -64,9 +101,11 @@ for n in $SIZES; do
   PROFINT_BENCH_HOLD_SECS=14 $XTASK bench search --corpus "$dir/corpus" --queries "$QUERIES" --http-requests 1000 > "$out" &
   pid=$!
   while ! grep -q '^wrk_script:' "$out" 2>/dev/null; do sleep 0.5; kill -0 $pid; done
-  addr=$(get http_addr "$out"); script=$(get wrk_script "$out")
+  addr=$(get http_addr "$out"); script=$(get wrk_script "$out"); cp "$script" "$dir/wrk.lua"
   rps=$(wrk -t2 -c32 -d10s -s "$script" "http://$addr" 2>/dev/null | awk '/Requests\/sec/ {print $2}')
   wait $pid
+  IFS='|' read -r s_start s_rss s_load s_rps s_off <<< "$(serve_figures "$dir/corpus" "$dir/wrk.lua")"
+  echo "| $n | $s_start | $s_rss | $s_load | $s_rps | $s_off |" >> "$WORK/serve.md"
   fresh=$($XTASK bench freshness --corpus "$dir/corpus" --edits 50 | sed -E 's/.*median ([0-9.]+) ms, p95 ([0-9.]+) ms.*/\1 \/ \2/')
   p50=$(get search_in_process "$out" | sed -E 's/.*p50 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \/ \2/')
   kw=$(get search_keywords "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
@@ -76,7 +115,7 @@ for n in $SIZES; do
   echo "| $n | $(get files "$out") | $(get build_s "$out") | $(get build_resources_per_s "$out") | $(get index_mib "$out") | $(get peak_rss_build_mib "$out") | $(get startup_existing_index_s "$out") | $p50 | $kw | $sit | $rel | $http | $rps | $(get rss_after_load_mib "$out") | $fresh |" >> "$WORK/profint.md"
   # Peers on the same documents and queries.
   /usr/bin/python3 "$SHARED/peers/run_peers.py" --docs "$dir/jsonl/docs.jsonl" --queries "$dir/jsonl/queries.jsonl" \
-      --out "$dir/peers" --engines xapian,postgres --op or --repeat 3 --warmup 1 >&2 || true
+      --out "$dir/peers" --engines "${ENGINES:-xapian,postgres}" --op or --repeat 3 --warmup 1 >&2 || true
   ours=$(get search_in_process "$out" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
   /usr/bin/python3 - "$dir/peers/summary.json" "$n" "$ours" >> "$WORK/peers.md" <<'PY'
 import json, sys
@@ -93,4 +132,4 @@ for e in s.get("results", []):
 PY
 done
 echo "## Bundled corpus"; cat "$WORK/bundled.md"; echo
-echo "## profint"; cat "$WORK/profint.md"; echo; echo "## Peers (same documents and queries)"; cat "$WORK/peers.md"
+echo "## profint"; cat "$WORK/profint.md"; echo; echo "## profint serve, a separate process"; cat "$WORK/serve.md"; echo; echo "## Peers (same documents and queries)"; cat "$WORK/peers.md"
