@@ -31,6 +31,24 @@ struct Entry {
 }
 
 impl Entry {
+    /// Whether the link problems read the same of both (everything but the content hash).
+    fn same_links(&self, other: &Entry) -> bool {
+        (
+            &self.id,
+            self.kind,
+            &self.path,
+            &self.recommendations,
+            &self.related,
+        ) == (
+            &other.id,
+            other.kind,
+            &other.path,
+            &other.recommendations,
+            &other.related,
+        ) && (self.recommendations_line, self.related_line)
+            == (other.recommendations_line, other.related_line)
+    }
+
     /// What other resources' validation needs of `resource`, whose original file is `original`.
     fn of(resource: &Resource, original: &ParsedFile) -> Entry {
         Entry {
@@ -86,6 +104,11 @@ pub struct CorpusState {
     groups: BTreeMap<String, Group>,
     /// id → key of the resource that holds it.
     owners: HashMap<String, String>,
+    /// Bumped whenever a resource's id, type or links change, or the redirects do.
+    links_version: u64,
+    /// The link problems of one `links_version`: checking every link of 100 000 resources
+    /// costs tens of milliseconds, and an edit of a resource's text changes none of them.
+    link_problems: std::sync::Mutex<Option<(u64, Vec<Problem>)>>,
 }
 
 impl CorpusState {
@@ -127,6 +150,8 @@ impl CorpusState {
             walk_problems: BTreeMap::new(),
             groups: BTreeMap::new(),
             owners: HashMap::new(),
+            links_version: 0,
+            link_problems: Default::default(),
         }
     }
 
@@ -228,6 +253,7 @@ impl CorpusState {
             None => {}
         }
         self.redirects = std::sync::Arc::new(super::redirects::read(&self.dir, &mut problems));
+        self.links_version += 1;
         self.config_problems = problems;
     }
 
@@ -304,6 +330,23 @@ impl CorpusState {
     /// Validates one resource from its files and records the result, replacing what was
     /// known of it. A key with no file left is forgotten.
     fn evaluate(
+        &mut self,
+        key: &str,
+        files: Vec<ParsedFile>,
+        errors: Vec<Problem>,
+    ) -> Option<Resource> {
+        let before = self.groups.get(key).and_then(|g| g.entry.clone());
+        let resource = self.evaluate_anew(key, files, errors);
+        let after = self.groups.get(key).and_then(|g| g.entry.as_ref());
+        if !matches!((&before, after), (Some(b), Some(a)) if b.same_links(a))
+            && (before.is_some() || after.is_some())
+        {
+            self.links_version += 1;
+        }
+        resource
+    }
+
+    fn evaluate_anew(
         &mut self,
         key: &str,
         files: Vec<ParsedFile>,
@@ -516,6 +559,7 @@ impl CorpusState {
                 None => {
                     if group.is_some_and(|g| g.files == 0) {
                         self.groups.remove(key);
+                        self.links_version += 1;
                     }
                     changes.push(Change::Remove(key.clone()));
                 }
@@ -561,6 +605,27 @@ impl CorpusState {
             .chain(self.groups.values().flat_map(|g| &g.problems))
             .cloned()
             .collect();
+        out.extend(self.link_problems());
+        out.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        out
+    }
+
+    /// Problems of links across resources (recommendations, `related`, redirects), computed
+    /// again only when a resource's id, type or links changed.
+    fn link_problems(&self) -> Vec<Problem> {
+        let mut cache = self.link_problems.lock().expect("link problems lock");
+        if let Some((version, problems)) = cache.as_ref() {
+            if *version == self.links_version {
+                return problems.clone();
+            }
+        }
+        let problems = self.check_links();
+        *cache = Some((self.links_version, problems.clone()));
+        problems
+    }
+
+    fn check_links(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
         let kinds: HashMap<&str, ResourceType> = self
             .groups
             .values()
@@ -603,7 +668,6 @@ impl CorpusState {
             self.redirects
                 .unknown_targets(&kinds.keys().copied().collect()),
         );
-        out.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
         out
     }
 
@@ -643,5 +707,63 @@ pub fn corpus_of(state: &CorpusState, resources: Vec<Resource>) -> Corpus {
         problems: state.problems(),
         files: state.files(),
         failed_keys: state.failed_keys(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, related: &str, body: &str) -> PathBuf {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = format!(
+            "---\ntitle: \"T\"\ntype: case\ndomain: emploi\nrelated: [{related}]\n---\n{body}\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn unknown_links(state: &CorpusState) -> Vec<String> {
+        state
+            .problems()
+            .into_iter()
+            .filter(|p| p.message.starts_with("unknown related resource"))
+            .map(|p| p.message)
+            .collect()
+    }
+
+    #[test]
+    fn link_problems_follow_the_links_and_the_resources_they_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("domains.yaml"),
+            "- id: emploi\n  color: \"#2563a8\"\n  name: {fr: Emploi, en: Work, it: Lavoro, sv: Arbete}\n  description: {fr: E., en: W., it: L., sv: A.}\n",
+        )
+        .unwrap();
+        let a = write(dir.path(), "cases/a.fr.md", "cases/b", "Texte.");
+        let (mut state, _) = CorpusState::load(dir.path(), &LoadOptions::default());
+        assert_eq!(unknown_links(&state).len(), 1, "{:?}", state.problems());
+        // The resource it names appears: the problem goes.
+        let b = write(dir.path(), "cases/b.fr.md", "", "Autre texte.");
+        state.refresh(&[b]);
+        assert!(unknown_links(&state).is_empty(), "{:?}", state.problems());
+        // Its text changes, not its links: nothing new.
+        write(dir.path(), "cases/a.fr.md", "cases/b", "Texte changé.");
+        state.refresh(std::slice::from_ref(&a));
+        assert!(unknown_links(&state).is_empty());
+        // Its links change: the new one is checked.
+        write(dir.path(), "cases/a.fr.md", "cases/c", "Texte changé.");
+        state.refresh(&[a]);
+        let problems = unknown_links(&state);
+        assert!(
+            problems.len() == 1 && problems[0].contains("cases/c"),
+            "{problems:?}"
+        );
+        // The resource it named is deleted: its own link to nothing is still the one problem,
+        // and a link to the deleted one would show.
+        std::fs::remove_file(dir.path().join("cases/b.fr.md")).unwrap();
+        state.refresh(&[dir.path().join("cases/b.fr.md")]);
+        assert_eq!(unknown_links(&state).len(), 1);
     }
 }

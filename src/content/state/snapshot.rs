@@ -86,6 +86,7 @@ impl CorpusState {
             return None;
         }
         state.groups = snapshot.groups.into_iter().collect();
+        state.links_version += 1;
         state.owners = snapshot.owners;
         let (changes, reread) = state.refresh_changed();
         Some(Resumed {
