@@ -338,9 +338,12 @@ impl CorpusState {
         let before = self.groups.get(key).and_then(|g| g.entry.clone());
         let resource = self.evaluate_anew(key, files, errors);
         let after = self.groups.get(key).and_then(|g| g.entry.as_ref());
-        if !matches!((&before, after), (Some(b), Some(a)) if b.same_links(a))
-            && (before.is_some() || after.is_some())
-        {
+        let same_links = match (&before, after) {
+            (Some(b), Some(a)) => b.same_links(a),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_links {
             self.links_version += 1;
         }
         resource
@@ -559,7 +562,6 @@ impl CorpusState {
                 None => {
                     if group.is_some_and(|g| g.files == 0) {
                         self.groups.remove(key);
-                        self.links_version += 1;
                     }
                     changes.push(Change::Remove(key.clone()));
                 }

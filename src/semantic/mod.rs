@@ -130,7 +130,6 @@ impl Vectors {
 /// mostly those texts, and removing it would leave noise (one version alone would vanish).
 const CENTRED_VERSIONS_MIN: usize = 8;
 
-/// Each language's mean vector, or an empty one for a language with too few versions.
 /// A resource near another in meaning.
 #[derive(Debug, Clone)]
 pub struct Neighbour {
@@ -150,10 +149,12 @@ fn situation(r: &ResourceVectors, means: &[Vec<f32>; Lang::COUNT]) -> Option<Vec
         .filter(|(lang, _)| !means[lang.index()].is_empty());
     let (_, first) = versions.next()?;
     let mut sum = first.to_vec();
-    for (_, v) in versions {
-        sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
-    }
+    versions.for_each(|(_, v)| add_into(&mut sum, v));
     Some(centred(&sum, &[]))
+}
+
+fn add_into(sum: &mut [f32], v: &[f32]) {
+    sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
 }
 
 fn mean_and_deviation(values: impl Iterator<Item = f32> + Clone) -> (f32, f32) {
@@ -163,6 +164,7 @@ fn mean_and_deviation(values: impl Iterator<Item = f32> + Clone) -> (f32, f32) {
     (mean, variance.sqrt())
 }
 
+/// Each language's mean vector, or an empty one for a language with too few versions.
 fn language_means(resources: &[ResourceVectors]) -> [Vec<f32>; Lang::COUNT] {
     let mut sums: [(Vec<f32>, usize); Lang::COUNT] = Default::default();
     for (lang, v) in resources.iter().flat_map(|r| &r.versions) {
@@ -170,7 +172,7 @@ fn language_means(resources: &[ResourceVectors]) -> [Vec<f32>; Lang::COUNT] {
         if sum.is_empty() {
             sum.resize(v.len(), 0.0);
         }
-        sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
+        add_into(sum, v);
         *n += 1;
     }
     sums.map(|(sum, n)| {

@@ -146,11 +146,11 @@ fn two_language_corpus(dir: &Path) {
         ("korkort", "Handledarutbildning för övningskörning", "En släkting vill bli handledare för att öva bilkörning med sin brorson."),
         ("ensamhet", "Ensamhet hos äldre nyanlända", "En äldre kvinna träffar ingen utanför familjen och känner sig isolerad."),
     ];
-    for (slug, title, body) in french {
-        std::fs::write(cases.join(format!("{slug}.fr.md")), case_file(title, body)).unwrap();
-    }
-    for (slug, title, body) in swedish {
-        std::fs::write(cases.join(format!("{slug}.sv.md")), case_file(title, body)).unwrap();
+    for (lang, written) in [("fr", french), ("sv", swedish)] {
+        for (slug, title, body) in written {
+            let path = cases.join(format!("{slug}.{lang}.md"));
+            std::fs::write(path, case_file(title, body)).unwrap();
+        }
     }
 }
 

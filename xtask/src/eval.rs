@@ -499,6 +499,11 @@ pub fn neighbour_cosines(
     let mut listed = String::new();
     let mut unlinked = String::new();
     let title = |r: &Resource| r.version(Lang::Fr, &[]).text.title.to_string();
+    let position: HashMap<&str, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
     for (i, a) in resources.iter().enumerate() {
         let near = vectors.neighbours(&a.id, resources.len());
         if let Some(n) = near.first() {
@@ -512,7 +517,12 @@ pub fn neighbour_cosines(
             );
         }
         for n in near {
-            if let Some(b) = resources[i + 1..].iter().find(|b| b.id == n.id) {
+            // Each pair once: from the resource that comes first.
+            if let Some(b) = position
+                .get(n.id.as_str())
+                .filter(|&&j| j > i)
+                .map(|&j| &resources[j])
+            {
                 let kind = pair_kind(a, b);
                 groups.entry(kind).or_default().push(f64::from(n.standing));
                 if kind != "linked" && n.standing >= 2.5 {
