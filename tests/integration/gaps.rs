@@ -221,6 +221,8 @@ fn counts_survive_a_restart() {
     let second = recording(dir.path(), 20_002, GapSettings::default());
     assert_eq!(second.reported(), vec![normalised(NOTHING)]);
     second.api(NOTHING, &[]);
+    // Searches reach the recorder through a queue: wait until it has taken this one.
+    second.recorder.flush();
     assert!(second
         .admin(Some(TOKEN))
         .text

@@ -275,7 +275,7 @@ fn page_handlers_leave_the_async_workers_free() {
     let page = "/fr/search?q=logement+formation+emploi+interpr%C3%A8te+langue+parcours+r%C3%A9fugi%C3%A9+entretien";
     let base = s.base.clone();
     // Each request asks for another page, so that the answer cache serves none of them.
-    let pages: Vec<_> = (1..=12)
+    let pages: Vec<_> = (1..=24)
         .map(|n| {
             let url = format!("{base}{page}&page={n}");
             std::thread::spawn(move || {
@@ -289,7 +289,7 @@ fn page_handlers_leave_the_async_workers_free() {
     assert_eq!(s.get("/healthz").status, 200);
     let answered = std::time::Instant::now();
     let first_page = pages.into_iter().map(|h| h.join().unwrap()).min().unwrap();
-    // Twelve pages share two cores, so even the first takes several times one page alone;
+    // Twenty-four pages share two cores, so even the first takes many times one page alone;
     // /healthz, asked while they are being built, comes back before any of them. Built on
     // the one worker, a page would hold /healthz until it is done.
     assert!(
