@@ -236,7 +236,7 @@ pub fn search_with(
     } else {
         offset.saturating_add(req.per_page).min(MAX_DEPTH)
     };
-    let semantic = hybrid::weight(&scope, text.as_ref());
+    let semantic = hybrid::weights(&scope, text.as_ref());
     let collector = FacetedTop {
         domain_ids: scope.domains.iter().map(|d| d.id.clone()).collect(),
         selection,
@@ -248,7 +248,7 @@ pub fn search_with(
         browse: text.is_none(),
     };
     let mut found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
-    if let Some(weight) = semantic {
+    if let Some(weights) = semantic {
         hybrid::rerank(
             index,
             &scope,
@@ -256,7 +256,7 @@ pub fn search_with(
             &mut found.faceted,
             &q,
             req.lang,
-            weight,
+            weights,
         )?;
         found.faceted.top.truncate(limit);
     }

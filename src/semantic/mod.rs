@@ -83,6 +83,13 @@ impl Vectors {
         best_cosine(r, query)
     }
 
+    /// Whether the resource `id` has a vector for its `lang` version.
+    pub fn has_version(&self, id: &str, lang: Lang) -> bool {
+        self.by_id
+            .get(id)
+            .is_some_and(|&i| self.resources[i].versions.iter().any(|(l, _)| *l == lang))
+    }
+
     /// The `n` resources nearest in meaning to the resource `id`, best first; none when `id`
     /// has no vectors in a centred language (uncentred cosines are all high, whatever the
     /// texts say).

@@ -107,6 +107,20 @@ pub fn run_queries(
     queries: &[(String, Lang, String)],
     options: query::Options,
 ) -> anyhow::Result<HashMap<String, Vec<String>>> {
+    let scored = scored_runs(index, scope, queries, options)?;
+    Ok(scored
+        .into_iter()
+        .map(|(q, hits)| (q, hits.into_iter().map(|(id, _)| id).collect()))
+        .collect())
+}
+
+/// As [`run_queries`], with each hit's score (for run files that fusion experiments read).
+pub fn scored_runs(
+    index: &SearchIndex,
+    scope: Scope,
+    queries: &[(String, Lang, String)],
+    options: query::Options,
+) -> anyhow::Result<HashMap<String, Vec<(String, f32)>>> {
     let mut runs = HashMap::new();
     for (id, lang, text) in queries {
         // The API refuses queries over its limit; a user would shorten them, so cut at a word.
@@ -121,7 +135,10 @@ pub fn run_queries(
         req.per_page = 100;
         req.snippets = false;
         let answer = search::search_with(index, scope, &req, options)?;
-        runs.insert(id.clone(), answer.hits.into_iter().map(|h| h.id).collect());
+        runs.insert(
+            id.clone(),
+            answer.hits.into_iter().map(|h| (h.id, h.score)).collect(),
+        );
     }
     Ok(runs)
 }
@@ -394,9 +411,19 @@ pub fn load_collection(dir: &Path, lang: Lang) -> anyhow::Result<(SearchIndex, Q
     Ok((index, queries, qrels))
 }
 
-/// Runs a collection and writes a run file (`query<TAB>doc<TAB>rank<TAB>score`).
-pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Result<Scores> {
+/// Runs a collection and writes a run file (`query<TAB>doc<TAB>rank<TAB>score`); with a
+/// `model`, ranks as the service does with its semantic signal (hybrid).
+pub fn collection(
+    dir: &Path,
+    lang: Lang,
+    run_out: Option<&Path>,
+    model: Option<&Path>,
+) -> anyhow::Result<Scores> {
     let (index, queries, qrels) = load_collection(dir, lang)?;
+    let index = std::sync::Arc::new(index);
+    let semantic = model
+        .map(|m| embed_collection(&index, dir, m))
+        .transpose()?;
     let domains = vec![profint::content::Domain {
         id: "bench".into(),
         color: "#000000".into(),
@@ -411,7 +438,7 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
         searcher: &searcher,
         fallback: &[Lang::En],
         answers: None,
-        semantic: None,
+        semantic: semantic.as_deref(),
     };
     let runs = run_queries(&index, scope, &queries, eval_options())?;
     if let Some(path) = run_out {
@@ -424,6 +451,35 @@ pub fn collection(dir: &Path, lang: Lang, run_out: Option<&Path>) -> anyhow::Res
         }
     }
     Ok(score(&runs, &qrels))
+}
+
+/// The semantic signal over a collection's documents, their vectors kept in
+/// `target/eval-vectors/<collection>.bin` (embedding a collection takes minutes to an hour).
+fn embed_collection(
+    index: &std::sync::Arc<SearchIndex>,
+    dir: &Path,
+    model: &Path,
+) -> anyhow::Result<std::sync::Arc<profint::semantic::Semantic>> {
+    let semantic = std::sync::Arc::new(profint::semantic::Semantic::load(model));
+    anyhow::ensure!(
+        semantic.enabled(),
+        "no model at {}: run scripts/fetch-model.sh",
+        model.display()
+    );
+    let name = dir
+        .file_name()
+        .map_or("collection".into(), |n| n.to_string_lossy().into_owned());
+    let store = Path::new("target/eval-vectors").join(format!("{name}.bin"));
+    std::fs::create_dir_all("target/eval-vectors")?;
+    let current = std::sync::Arc::clone(index);
+    semantic.start_worker(move || current.clone(), Some(store));
+    semantic.index_changed();
+    anyhow::ensure!(
+        semantic.wait_idle(std::time::Duration::from_secs(4 * 3600)),
+        "embedding {} did not finish",
+        dir.display()
+    );
+    Ok(semantic)
 }
 
 /// Writes the judged set for the peer harness: one document per language version
@@ -467,11 +523,11 @@ pub fn export_judged(
         }
     }
     let meta = service.meta();
-    let runs = run_queries(&service.index(), meta.scope(), &queries, eval_options())?;
+    let runs = scored_runs(&service.index(), meta.scope(), &queries, eval_options())?;
     let mut run = std::io::BufWriter::new(std::fs::File::create(dir.join("profint.run"))?);
     for (id, _, _) in &queries {
-        for (rank, doc) in runs.get(id).into_iter().flatten().enumerate() {
-            writeln!(run, "{id}\t{doc}\t{}\t{}", rank + 1, 1000 - rank)?;
+        for (rank, (doc, score)) in runs.get(id).into_iter().flatten().enumerate() {
+            writeln!(run, "{id}\t{doc}\t{}\t{score}", rank + 1)?;
         }
     }
     Ok(())

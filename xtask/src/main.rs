@@ -129,6 +129,10 @@ enum EvalCommand {
         /// Write the run (query, doc, rank, score) here, for eval.py.
         #[arg(long)]
         run: Option<PathBuf>,
+        /// Rank with the semantic signal too (hybrid), with the model file here. Document
+        /// vectors are kept in target/eval-vectors/ so that a second run embeds nothing.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Cosines between the corpus's resources in the semantic space, by how the model links
     /// them (how the related panels' "similar situation" threshold was chosen).
@@ -302,11 +306,16 @@ fn run(task: Task) -> anyhow::Result<i32> {
                     }
                     print!("{}", xtask::eval::neighbour_cosines(&service, list)?);
                 }
-                EvalCommand::Collection { dir, lang, run } => {
+                EvalCommand::Collection {
+                    dir,
+                    lang,
+                    run,
+                    model,
+                } => {
                     let lang =
                         Lang::parse(&lang).with_context(|| format!("unknown language `{lang}`"))?;
                     let started = Instant::now();
-                    let s = xtask::eval::collection(&dir, lang, run.as_deref())?;
+                    let s = xtask::eval::collection(&dir, lang, run.as_deref(), model.as_deref())?;
                     println!(
                         "{}: nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries, {:.1} s)",
                         dir.display(),
