@@ -5,8 +5,8 @@
 //! scale per block: twice the size of the nibbles, but the hot loop then has no unpacking and
 //! the encoder layers still take only ~21 MB. Activations are quantised per 32-block to i8
 //! with their own scale, so each output is a sum over blocks of
-//! `w_scale * a_scale * dot_i8(w, a)`; the integer dot products are plain loops over fixed
-//! 32-element arrays that the compiler turns into SIMD multiply-adds.
+//! `w_scale * a_scale * dot_i8(w, a)`, computed with AVX2 where the CPU has it and with
+//! plain loops the compiler vectorises elsewhere (see `matmul`).
 
 use crate::format::{BLOCK, Q4_BLOCK_BYTES};
 
@@ -126,6 +126,26 @@ impl QActs {
     }
 }
 
+/// `out[t][r] = bias[r] + sum_c W[r][c] * a[t][c]` for every token `t` of `a`.
+///
+/// Nearly all of an embedding's time is spent here. On x86-64 CPUs with AVX2 (server CPUs
+/// since 2013–2015) an explicitly vectorised and tiled version runs (`avx2`); elsewhere,
+/// plain loops that the compiler vectorises for the baseline instruction set.
+pub(crate) fn matmul(w: &QMatrix, a: &QActs, out: &mut [f32]) {
+    assert_eq!(w.cols, a.cols, "matrix and activation widths differ");
+    assert_eq!(out.len(), a.len * w.rows, "output size");
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        // SAFETY: `avx2::matmul` requires only the CPU features checked on the line above.
+        #[allow(unsafe_code)]
+        unsafe {
+            avx2::matmul(w, a, out)
+        };
+        return;
+    }
+    matmul_loops(w, a, out);
+}
+
 #[inline(always)]
 fn dot_block(w: &[i8], a: &[i16]) -> i32 {
     let w: &[i8; BLOCK] = w.try_into().expect("block");
@@ -137,13 +157,9 @@ fn dot_block(w: &[i8], a: &[i16]) -> i32 {
     s
 }
 
-/// `out[t][r] = bias[r] + sum_c W[r][c] * a[t][c]` for every token `t` of `a`.
-///
 /// The weight row is the outer loop so it stays in L1 while every token streams past it;
 /// the tokens' activations (at most 256 x 1536 i16) live in L2.
-pub(crate) fn matmul(w: &QMatrix, a: &QActs, out: &mut [f32]) {
-    assert_eq!(w.cols, a.cols, "matrix and activation widths differ");
-    assert_eq!(out.len(), a.len * w.rows, "output size");
+fn matmul_loops(w: &QMatrix, a: &QActs, out: &mut [f32]) {
     let nb = w.cols / BLOCK;
     let rows = w
         .weights
@@ -162,6 +178,136 @@ pub(crate) fn matmul(w: &QMatrix, a: &QActs, out: &mut [f32]) {
     }
 }
 
+/// The same product with AVX2 and FMA, tiled: eight weight rows (12 KB at most) stay in L1
+/// while groups of three tokens pass, and the innermost step takes two rows by three tokens,
+/// so that a widened weight block (`cvtepi8_epi16`) serves three tokens and a token block
+/// two rows, with the six accumulators in registers (four tokens spill them). `madd_epi16`
+/// sums pairs of i16 products into eight i32 lanes, which are scaled and accumulated as
+/// floats per block; the only horizontal sum is at the end of a row. Everything here is a
+/// value intrinsic, safe inside a function compiled for the features; the `set` calls
+/// compile to loads. Short queries: 40 ms with the plain loops, 19 ms with this.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{QActs, QMatrix, BLOCK};
+    use std::arch::x86_64::*;
+
+    const TOKENS: usize = 3;
+
+    /// Rows taken together, so that their weights stay in L1 while every token group passes.
+    const ROW_TILE: usize = 8;
+
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn matmul(w: &QMatrix, a: &QActs, out: &mut [f32]) {
+        let nb = w.cols / BLOCK;
+        let tokens: Vec<Row<'_, i16>> = a
+            .values
+            .chunks_exact(w.cols)
+            .zip(a.scales.chunks_exact(nb))
+            .collect();
+        let rows: Vec<Row<'_, i8>> = w
+            .weights
+            .chunks_exact(w.cols)
+            .zip(w.scales.chunks_exact(nb))
+            .collect();
+        for (tile, tile_rows) in rows.chunks(ROW_TILE).enumerate() {
+            for (g, group) in tokens.chunks(TOKENS).enumerate() {
+                // A short last group repeats its last token; the extra sums are dropped.
+                let pick = |j: usize| group[j.min(group.len() - 1)];
+                let padded: [Row<'_, i16>; TOKENS] = std::array::from_fn(pick);
+                for (p, pair) in tile_rows.chunks(2).enumerate() {
+                    let second = pair[pair.len() - 1];
+                    let sums = two_rows_times_tokens([pair[0], second], padded);
+                    for (i, sums) in sums.iter().enumerate().take(pair.len()) {
+                        let r = tile * ROW_TILE + p * 2 + i;
+                        for (j, s) in sums.iter().enumerate().take(group.len()) {
+                            out[(g * TOKENS + j) * w.rows + r] = w.bias[r] + s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Values of one row (weights or a token's activations) and their block scales.
+    type Row<'a, T> = (&'a [T], &'a [f32]);
+
+    /// Two weight rows against `TOKENS` tokens (the tiling is explained on the module).
+    #[target_feature(enable = "avx2,fma")]
+    fn two_rows_times_tokens(
+        rows: [Row<'_, i8>; 2],
+        tokens: [Row<'_, i16>; TOKENS],
+    ) -> [[f32; TOKENS]; 2] {
+        let nb = rows[0].1.len();
+        let cols = nb * BLOCK;
+        let w = [
+            (&rows[0].0[..cols], &rows[0].1[..nb]),
+            (&rows[1].0[..cols], &rows[1].1[..nb]),
+        ];
+        let t: [Row<'_, i16>; TOKENS] =
+            std::array::from_fn(|j| (&tokens[j].0[..cols], &tokens[j].1[..nb]));
+        let mut acc = [[_mm256_setzero_ps(); TOKENS]; 2];
+        for b in 0..nb {
+            let span = b * BLOCK..(b + 1) * BLOCK;
+            let wb = [
+                weights(&w[0].0[span.clone()]),
+                weights(&w[1].0[span.clone()]),
+            ];
+            for j in 0..TOKENS {
+                let act = &t[j].0[span.clone()];
+                let (a0, a1) = (i16x16(&act[..16]), i16x16(&act[16..]));
+                for i in 0..2 {
+                    let p = _mm256_add_epi32(
+                        _mm256_madd_epi16(wb[i].0, a0),
+                        _mm256_madd_epi16(wb[i].1, a1),
+                    );
+                    let scale = _mm256_set1_ps(w[i].1[b] * t[j].1[b]);
+                    acc[i][j] = _mm256_fmadd_ps(scale, _mm256_cvtepi32_ps(p), acc[i][j]);
+                }
+            }
+        }
+        let mut out = [[0.0; TOKENS]; 2];
+        for i in 0..2 {
+            for j in 0..TOKENS {
+                out[i][j] = sum(acc[i][j]);
+            }
+        }
+        out
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn weights(b: &[i8]) -> (__m256i, __m256i) {
+        (
+            _mm256_cvtepi8_epi16(i8x16(&b[..16])),
+            _mm256_cvtepi8_epi16(i8x16(&b[16..])),
+        )
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn i8x16(s: &[i8]) -> __m128i {
+        let s: &[i8; 16] = s.try_into().expect("16 bytes");
+        _mm_setr_epi8(
+            s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
+            s[14], s[15],
+        )
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn i16x16(s: &[i16]) -> __m256i {
+        let s: &[i16; 16] = s.try_into().expect("16 values");
+        _mm256_setr_epi16(
+            s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
+            s[14], s[15],
+        )
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn sum(v: __m256) -> f32 {
+        let quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+        let pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
+        _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps::<1>(pair, pair)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +320,40 @@ mod tests {
         assert_eq!(f16_to_f32(0x0001), 5.960_464_5e-8);
         assert_eq!(f16_to_f32(0x7c00), f32::INFINITY);
         assert_eq!(f16_to_f32(0), 0.0);
+    }
+
+    /// The AVX2 product (where the CPU has it) against the plain loops, with row and token
+    /// counts that leave short tiles, pairs and groups.
+    #[test]
+    fn every_build_of_the_product_agrees() {
+        let (rows, cols, tokens) = (11, 96, 7);
+        let raw: Vec<u8> = (0..rows * cols / BLOCK)
+            .flat_map(|b| {
+                let scale = (0x3000u16 + b as u16 * 37).to_le_bytes();
+                let nibbles = (0..16u8).map(move |j| j.wrapping_mul(7).wrapping_add(b as u8));
+                scale.into_iter().chain(nibbles)
+            })
+            .collect();
+        let bias: Vec<f32> = (0..rows).map(|r| r as f32 * 0.1).collect();
+        let m = QMatrix::from_q4(&raw, rows, cols, bias);
+        let x: Vec<f32> = (0..tokens * cols)
+            .map(|i| ((i as f32) * 0.61).cos())
+            .collect();
+        let mut acts = QActs::default();
+        acts.quantize(&x, cols);
+        let (mut fast, mut plain) = (vec![0.0; tokens * rows], vec![0.0; tokens * rows]);
+        matmul(&m, &acts, &mut fast);
+        matmul_loops(&m, &acts, &mut plain);
+        for (f, p) in fast.iter().zip(&plain) {
+            assert!(
+                (f - p).abs() <= 1e-4 * (1.0 + p.abs()),
+                "{fast:?}\n{plain:?}"
+            );
+        }
+        assert!(
+            plain.iter().any(|v| v.abs() > 1.0),
+            "the case must not be all zeros"
+        );
     }
 
     #[test]
