@@ -3,10 +3,14 @@
 # collections of shared/bench, same documents and queries, one run. Writes RELEVANCE.md's
 # table to stdout and the runs under $OUT. Needs ../shared (it says so when absent) and, for
 # Xapian, Debian's python3-xapian (installed here if missing; never by cargo test).
+# MODEL=model/e5-small-q4.bin adds profint's hybrid ranking (semantic signal) as more columns;
+# the collections' document vectors are kept in target/eval-vectors/ (the first run embeds
+# about 8 000 documents: most of an hour on 2 cores; later runs only embed the queries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
 OUT=${OUT:-target/relevance}
+MODEL=${MODEL:-}
 if [ ! -d "$SHARED/bench" ]; then
   echo "shared/bench is not here ($SHARED/bench): nothing to evaluate" >&2
   exit 1
@@ -17,7 +21,7 @@ fi
 cargo build --release -q --workspace
 mkdir -p "$OUT"
 rows=()
-sum_p=0; sum_x=0; n=0
+sum_p=0; sum_x=0; sum_h=0; n=0
 for spec in cranfield:en cisi:en medline:en piaf:fr squad-it:it swequad-mc:sv swefaq:sv; do
   name=${spec%%:*}; lang=${spec##*:}; dir="$SHARED/bench/$name"; work="$OUT/$name"
   mkdir -p "$work"
@@ -36,6 +40,9 @@ with open(f"{out}/queries.jsonl", "w") as w:
         w.write(json.dumps({"id": q["id"], "lang": lang, "text": q["text"]}, ensure_ascii=False) + "\n")
 PY
   ./target/release/xtask eval collection "$dir" --lang "$lang" --run "$work/profint.run" >/dev/null 2>&1
+  if [ -n "$MODEL" ]; then
+    ./target/release/xtask eval collection "$dir" --lang "$lang" --run "$work/hybrid.run" --model "$MODEL" >/dev/null 2>&1
+  fi
   /usr/bin/python3 "$SHARED/peers/run_peers.py" --docs "$work/docs.jsonl" --queries "$work/queries.jsonl" \
       --out "$work/peers" --engines xapian --op or --lang "$lang" --repeat 1 --warmup 0 >/dev/null 2>&1
   p=$(python3 "$SHARED/bench/eval.py" "$dir/qrels.tsv" "$work/profint.run" 2>/dev/null)
@@ -44,13 +51,29 @@ PY
   pn=$(get "$p" ndcg@10); pm=$(get "$p" map@100); pr=$(get "$p" recall@100)
   xn=$(get "$x" ndcg@10); xm=$(get "$x" map@100); xr=$(get "$x" recall@100)
   ratio=$(python3 -c "print(f'{$pn/$xn:.3f}')")
-  rows+=("| $name ($lang) | $pn | $pm | $pr | $xn | $xm | $xr | $ratio |")
+  hybrid=""
+  if [ -n "$MODEL" ]; then
+    h=$(python3 "$SHARED/bench/eval.py" "$dir/qrels.tsv" "$work/hybrid.run" 2>/dev/null)
+    hn=$(get "$h" ndcg@10)
+    hybrid=" $hn | $(get "$h" map@100) | $(get "$h" recall@100) | $(python3 -c "print(f'{$hn/$xn:.3f}')") |"
+    sum_h=$(python3 -c "print($sum_h+$hn)")
+  fi
+  rows+=("| $name ($lang) | $pn | $pm | $pr | $xn | $xm | $xr | $ratio |$hybrid")
   sum_p=$(python3 -c "print($sum_p+$pn)"); sum_x=$(python3 -c "print($sum_x+$xn)"); n=$((n+1))
 done
-echo "| collection | profint nDCG@10 | MAP@100 | R@100 | Xapian nDCG@10 | MAP@100 | R@100 | ratio |"
-echo "|---|---|---|---|---|---|---|---|"
+if [ -n "$MODEL" ]; then
+  echo "| collection | profint nDCG@10 | MAP@100 | R@100 | Xapian nDCG@10 | MAP@100 | R@100 | ratio | hybrid nDCG@10 | MAP@100 | R@100 | hybrid ratio |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+else
+  echo "| collection | profint nDCG@10 | MAP@100 | R@100 | Xapian nDCG@10 | MAP@100 | R@100 | ratio |"
+  echo "|---|---|---|---|---|---|---|---|"
+fi
 printf '%s\n' "${rows[@]}"
-python3 -c "p=$sum_p/$n; x=$sum_x/$n; print(f'| **average** | {p:.4f} | | | {x:.4f} | | | {p/x:.3f} |')"
+python3 -c "
+p=$sum_p/$n; x=$sum_x/$n; h=$sum_h/$n
+row=f'| **average** | {p:.4f} | | | {x:.4f} | | | {p/x:.3f} |'
+if '$MODEL': row+=f' {h:.4f} | | | {h/x:.3f} |'
+print(row)"
 
 # The project's own judged set over the bundled corpus, per language. Xapian indexes each
 # language version as a document and searches all of them (a French query may be answered

@@ -31,6 +31,11 @@ const SITUATION_WEIGHTS: Weights = Weights {
     same_language: 0.2,
     other_language: 0.9,
 };
+/// The weight for a resource in another language when the query named vocabulary concepts:
+/// their terms in the resource's language then weigh as the user's own words, so its lexical
+/// score is real evidence. Over the French files alone (every other query cross-language)
+/// 0.6 beat 0.9 by 0.05 nDCG@10 with the vocabulary; on the whole corpus they were level.
+const OTHER_LANGUAGE_WITH_CONCEPTS: f32 = 0.6;
 /// Meaningful words from which a query is a situation.
 const SITUATION_TERMS: usize = 4;
 
@@ -40,6 +45,20 @@ const SITUATION_TERMS: usize = 4;
 pub struct Weights {
     pub same_language: f32,
     pub other_language: f32,
+}
+
+impl Weights {
+    /// The weights once the lexical side has said whether vocabulary concepts expanded it.
+    pub fn given_concepts(self, expanded: bool) -> Weights {
+        Weights {
+            other_language: if expanded {
+                self.other_language.min(OTHER_LANGUAGE_WITH_CONCEPTS)
+            } else {
+                self.other_language
+            },
+            ..self
+        }
+    }
 }
 
 /// What the fusion knows of one resource.
@@ -181,6 +200,29 @@ mod tests {
             ..french
         };
         assert!(swedish.score(best, w) > french_words_in_swedish.score(best, w));
+    }
+
+    /// When the query named vocabulary concepts, the French resource's words are the
+    /// concepts' French terms: strong lexical evidence keeps it first, which it would not be
+    /// on meaning alone.
+    #[test]
+    fn with_vocabulary_concepts_words_in_another_language_count_again() {
+        let best = 0.8;
+        let french = Candidate {
+            lexical: 1.0,
+            cosine: Some(best - 0.1),
+            same_language: false,
+        };
+        let swedish = Candidate {
+            lexical: 0.6,
+            cosine: Some(best),
+            same_language: true,
+        };
+        let with = SITUATION_WEIGHTS.given_concepts(true);
+        assert!(french.score(best, with) > swedish.score(best, with));
+        let without = SITUATION_WEIGHTS.given_concepts(false);
+        assert_eq!(without, SITUATION_WEIGHTS);
+        assert!(french.score(best, without) < swedish.score(best, without));
     }
 
     #[test]

@@ -256,7 +256,7 @@ pub fn search_with(
             &mut found.faceted,
             &q,
             req.lang,
-            weights,
+            weights.given_concepts(!found.expanded.is_empty()),
         )?;
         found.faceted.top.truncate(limit);
     }

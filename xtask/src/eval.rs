@@ -152,6 +152,27 @@ pub fn without_vocabulary(corpus: &Path) -> anyhow::Result<std::path::PathBuf> {
     Ok(dir)
 }
 
+/// A copy of `corpus` with only its French files (every resource's original), in a
+/// temporary folder: every English, Italian and Swedish query over it is cross-language, the
+/// check of how far the ranking carries when content exists only in French.
+pub fn french_only(corpus: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let dir = crate::bench::tempfile_dir("profint-french")?.join("corpus");
+    crate::bench::copy_dir(corpus, &dir)?;
+    for entry in walkdir::WalkDir::new(&dir) {
+        let path = entry?.into_path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let translation = name.is_some_and(|n| {
+            n.ends_with(".md")
+                && !n.ends_with(".fr.md")
+                && n.rsplit('.').nth(1).is_some_and(|l| l.len() == 2)
+        });
+        if translation {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(dir)
+}
+
 /// The options of an evaluation: complete queries, not words being typed.
 pub fn eval_options() -> query::Options {
     query::Options {

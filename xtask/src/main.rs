@@ -118,6 +118,10 @@ enum EvalCommand {
         /// Evaluate over a copy of the corpus without its vocabulary file.
         #[arg(long)]
         no_vocabulary: bool,
+        /// Evaluate over a copy of the corpus with only its French files: every other
+        /// query is then cross-language.
+        #[arg(long)]
+        french_only: bool,
     },
     /// An external judged collection (docs.jsonl, queries.jsonl, qrels.tsv), e.g. ../shared/bench/piaf.
     Collection {
@@ -203,7 +207,13 @@ fn run(task: Task) -> anyhow::Result<i32> {
                     export,
                     model,
                     no_vocabulary,
+                    french_only,
                 } => {
+                    let corpus = if french_only {
+                        xtask::eval::french_only(&corpus)?
+                    } else {
+                        corpus
+                    };
                     let corpus = if no_vocabulary {
                         xtask::eval::without_vocabulary(&corpus)?
                     } else {
