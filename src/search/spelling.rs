@@ -7,18 +7,43 @@ use crate::lang::Lang;
 use std::collections::HashMap;
 use tantivy::Term;
 
-/// Edit distance counting a swap of two neighbouring letters as one edit (`embauhce` is one
-/// edit from `embauche`, as a reader sees it), with an early exit above `max`.
+/// [`distance_with`] on its own buffers.
+#[cfg(test)]
 fn distance(a: &str, b: &str, max: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    distance_with(&a, b, max, &mut Rows::default())
+}
+
+/// The buffers of the edit-distance table, reused across the hundreds of candidates one
+/// unknown word is compared with (allocating them per candidate was most of the cost).
+#[derive(Default)]
+struct Rows {
+    b: Vec<char>,
+    before: Vec<usize>,
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+}
+
+/// Edit distance counting a swap of two neighbouring letters as one edit (`embauhce` is one
+/// edit from `embauche`, as a reader sees it), with an early exit above `max`.
+fn distance_with(a: &[char], b: &str, max: usize, rows: &mut Rows) -> Option<usize> {
+    let Rows {
+        b: bc,
+        before,
+        prev,
+        cur,
+    } = rows;
+    bc.clear();
+    bc.extend(b.chars());
+    let b = &bc[..];
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
-    let mut before: Vec<usize> = Vec::new();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    prev.clear();
+    prev.extend(0..=b.len());
     for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
+        cur.clear();
+        cur.resize(b.len() + 1, i + 1);
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
@@ -30,7 +55,9 @@ fn distance(a: &str, b: &str, max: usize) -> Option<usize> {
         if cur.iter().min().copied().unwrap_or(0) > max {
             return None;
         }
-        before = std::mem::replace(&mut prev, cur);
+        // Row i - 1 becomes `before`, row i `prev`; the oldest buffer is reused for row i + 1.
+        std::mem::swap(before, prev);
+        std::mem::swap(prev, cur);
     }
     Some(prev[b.len()]).filter(|&d| d <= max)
 }
@@ -73,6 +100,8 @@ pub fn corrections(
     let mut upper = first.clone().into_bytes();
     upper.push(0xff);
     let mut found: HashMap<String, (usize, u64)> = HashMap::new();
+    let chars: Vec<char> = word.chars().collect();
+    let mut rows = Rows::default();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
@@ -94,7 +123,7 @@ pub fn corrections(
             let Ok(candidate) = std::str::from_utf8(key) else {
                 continue;
             };
-            if let Some(d) = distance(word, candidate, max) {
+            if let Some(d) = distance_with(&chars, candidate, max, &mut rows) {
                 let entry = found.entry(candidate.to_string()).or_insert((d, 0));
                 entry.1 += u64::from(stream.value().doc_freq);
             }
