@@ -188,6 +188,43 @@ fn summary(name: &str, mut ms: Vec<f64>) -> String {
     )
 }
 
+/// Times the semantic scan of hybrid search over `resources` x `versions` generated unit
+/// vectors: centring the query and ranking every resource by its best version, per query.
+pub fn vector_scan(resources: usize, versions: usize, queries: usize) -> String {
+    use profint::lang::Lang;
+    use profint::semantic::{ResourceVectors, Vectors};
+    const DIM: usize = 384;
+    let mut rng = crate::gen::Rng(7);
+    let mut unit = || -> Vec<f32> {
+        let v: Vec<f32> = (0..DIM)
+            .map(|_| (rng.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5)
+            .collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / norm).collect()
+    };
+    let all = (0..resources)
+        .map(|i| ResourceVectors {
+            id: format!("r{i}"),
+            versions: Lang::ALL
+                .iter()
+                .take(versions.clamp(1, Lang::COUNT))
+                .map(|&l| (l, unit().into()))
+                .collect(),
+        })
+        .collect();
+    let vectors = Vectors::new(all, 1);
+    let ms: Vec<f64> = (0..queries)
+        .map(|_| {
+            let q = unit();
+            let t = Instant::now();
+            let q = vectors.centre(Lang::Sv, &q);
+            std::hint::black_box(vectors.ranked(&q));
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    summary(&format!("vector_scan {resources}x{versions}"), ms)
+}
+
 /// Build, start-up, memory and latency figures of one corpus, printed one per line as
 /// `key: value` so that scripts/bench.sh can put them in BENCHMARKS.md.
 pub fn search_bench(corpus: &Path, queries: usize, http_requests: usize) -> anyhow::Result<()> {

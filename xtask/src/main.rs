@@ -54,6 +54,17 @@ enum Task {
 
 #[derive(Subcommand, Debug)]
 enum BenchCommand {
+    /// The semantic scan alone at a size no model run would reach here: generated unit
+    /// vectors (384 dimensions, `versions` per resource), the time to rank them all against
+    /// a query vector as hybrid search does.
+    Vectors {
+        #[arg(long, default_value_t = 10_000)]
+        resources: usize,
+        #[arg(long, default_value_t = 3)]
+        versions: usize,
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+    },
     /// Build, start-up, memory, search, related and HTTP latency on a corpus.
     Search {
         /// Corpus to index (e.g. one written by gen-corpus).
@@ -182,6 +193,17 @@ fn run(task: Task) -> anyhow::Result<i32> {
                 model,
             } => {
                 xtask::bench::query_loop(&corpus, &queries, rounds, bare, model)?;
+                Ok(0)
+            }
+            BenchCommand::Vectors {
+                resources,
+                versions,
+                queries,
+            } => {
+                println!(
+                    "{}",
+                    xtask::bench::vector_scan(resources, versions, queries)
+                );
                 Ok(0)
             }
             BenchCommand::Freshness { corpus, edits } => {
