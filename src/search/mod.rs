@@ -248,6 +248,11 @@ pub fn search_with(
         browse: text.is_none(),
     };
     let mut found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
+    // Weak: few matches in the language, or only typo-tolerant and prefix matches. Read on
+    // the lexical scores, before the hybrid fusion rescales them to 0–1.
+    let lexical_best = found.faceted.top.first().map_or(0.0, |t| t.0);
+    let weak =
+        found.faceted.lang_counts[req.lang.index()] < FEW_MATCHES || lexical_best < WEAK_SCORE;
     if let Some(weights) = semantic {
         hybrid::rerank(
             index,
@@ -261,10 +266,7 @@ pub fn search_with(
         found.faceted.top.truncate(limit);
     }
     let faceted = &found.faceted;
-    // Weak: few matches in the language, or only typo-tolerant and prefix matches. A word no
-    // resource contains is worth a correction whatever the rest found.
-    let best = faceted.top.first().map_or(0.0, |t| t.0);
-    let weak = faceted.lang_counts[req.lang.index()] < FEW_MATCHES || best < WEAK_SCORE;
+    // A word no resource contains is worth a correction whatever the rest found.
     let did_you_mean = match &text {
         Some(_) if weak || found.reading.unknown => spelling::did_you_mean(index, req.lang, &q),
         _ => None,

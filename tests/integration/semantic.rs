@@ -181,3 +181,27 @@ fn related_cases_include_a_similar_situation_in_another_language() {
         "{related}"
     );
 }
+
+/// A well-answered situation with an inflection the corpus never writes ("kurserna"; it
+/// writes "kursen", the same stem) offers no correction: the fused scores of the hybrid
+/// ranking (0 to 1) were once read as weak lexical evidence, and every situation got one.
+#[test]
+fn a_well_answered_situation_offers_no_correction() {
+    let Some(model) = model() else { return };
+    let work = tempfile::tempdir().unwrap();
+    two_language_corpus(&work.path().join("corpus"));
+    let server = ServeProcess::start(work.path(), &["--model", model.to_str().unwrap()]);
+    wait_for_vectors(&server);
+    let q = "nyanlända deltagaren har slutat komma till kurserna och svarar inte när handledaren ringer";
+    let answer = server
+        .get(&format!(
+            "/api/search?lang=sv&q={}",
+            q.replace(' ', "%20").replace('ä', "%C3%A4")
+        ))
+        .json();
+    assert_eq!(
+        answer["hits"][0]["id"], "cases/franvaro-praktik",
+        "{answer}"
+    );
+    assert!(answer["did_you_mean"].is_null(), "{answer}");
+}
