@@ -76,8 +76,7 @@ impl Packed {
         for r in resources {
             let start = packed.scales.len();
             for (_, v) in r.versions.iter().filter(|(_, v)| v.len() == dim) {
-                let scale = v.iter().fold(0.0f32, |m, x| m.max(x.abs())) / 127.0;
-                let inv = if scale > 0.0 { 1.0 / scale } else { 0.0 };
+                let (scale, inv) = steps(v, 127.0);
                 packed.values.extend(
                     v.iter()
                         .map(|x| (x * inv).round().clamp(-127.0, 127.0) as i8),
@@ -113,13 +112,19 @@ pub struct Query {
 
 impl Query {
     fn new(v: &[f32]) -> Query {
-        let scale = v.iter().fold(0.0f32, |m, x| m.max(x.abs())) / f32::from(i16::MAX);
-        let inv = if scale > 0.0 { 1.0 / scale } else { 0.0 };
+        let (scale, inv) = steps(v, f32::from(i16::MAX));
         Query {
             values: v.iter().map(|x| (x * inv).round() as i16).collect(),
             scale,
         }
     }
+}
+
+/// The step that maps `v`'s largest magnitude to `top`, and its inverse (0 for a zero
+/// vector), for storing `v` as integers.
+fn steps(v: &[f32], top: f32) -> (f32, f32) {
+    let scale = v.iter().fold(0.0f32, |m, x| m.max(x.abs())) / top;
+    (scale, if scale > 0.0 { 1.0 / scale } else { 0.0 })
 }
 
 /// Integer dot product in eight independent lanes, so that it compiles to SIMD

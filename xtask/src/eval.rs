@@ -474,6 +474,9 @@ pub fn collection(
     Ok(score(&runs, &qrels))
 }
 
+/// Where the collections' document vectors are kept between evaluations.
+const EVAL_VECTORS: &str = "target/eval-vectors";
+
 /// The semantic signal over a collection's documents, their vectors kept in
 /// `target/eval-vectors/<collection>.bin` (embedding a collection takes minutes to an hour).
 fn embed_collection(
@@ -490,8 +493,9 @@ fn embed_collection(
     let name = dir
         .file_name()
         .map_or("collection".into(), |n| n.to_string_lossy().into_owned());
-    let store = Path::new("target/eval-vectors").join(format!("{name}.bin"));
-    std::fs::create_dir_all("target/eval-vectors")?;
+    let dir_of_stores = Path::new(EVAL_VECTORS);
+    std::fs::create_dir_all(dir_of_stores)?;
+    let store = dir_of_stores.join(format!("{name}.bin"));
     let current = std::sync::Arc::clone(index);
     semantic.start_worker(move || current.clone(), Some(store));
     semantic.index_changed();
