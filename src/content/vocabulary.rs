@@ -20,6 +20,10 @@ pub struct Concept {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vocabulary {
     pub concepts: Vec<Concept>,
+    /// Per language, each analyzed form's first term → (concept, form) indexes: a query
+    /// looks up its own terms instead of comparing itself with every form of every concept
+    /// (up to 5 000 × 32 per language).
+    starts: [HashMap<String, Vec<(usize, usize)>>; Lang::COUNT],
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,31 +67,53 @@ impl Vocabulary {
             .take(MAX_GROUPS)
             .filter_map(|c| checks.concept(c))
             .collect();
-        Vocabulary { concepts }
+        Vocabulary::of(concepts)
     }
 
-    /// Concepts whose terms occur in a query, given the query analyzed in each language.
+    fn of(concepts: Vec<Concept>) -> Vocabulary {
+        let mut starts: [HashMap<String, Vec<(usize, usize)>>; Lang::COUNT] = Default::default();
+        for (c, concept) in concepts.iter().enumerate() {
+            for (lang, forms) in &concept.analyzed {
+                for (i, form) in forms.iter().enumerate() {
+                    if let Some(first) = form.first() {
+                        let at = starts[lang.index()].entry(first.clone()).or_default();
+                        at.push((c, i));
+                    }
+                }
+            }
+        }
+        Vocabulary { concepts, starts }
+    }
+
+    /// Concepts whose terms occur in a query, given the query analyzed in each language, in
+    /// the vocabulary's order; with each the (language, form index) pairs found, in the
+    /// query's language order.
     pub fn matches<'a>(
         &'a self,
         analyzed: &[(Lang, Vec<String>)],
     ) -> Vec<(&'a Concept, Vec<(Lang, usize)>)> {
-        let mut out = Vec::new();
-        for concept in &self.concepts {
-            let mut found = Vec::new();
-            for (lang, query) in analyzed {
-                if let Some(forms) = concept.analyzed.get(lang) {
-                    for (i, form) in forms.iter().enumerate() {
-                        if contains(query, form) {
-                            found.push((*lang, i));
-                        }
+        let mut found: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+        for (pos, (lang, query)) in analyzed.iter().enumerate() {
+            for (at, term) in query.iter().enumerate() {
+                let Some(starts) = self.starts[lang.index()].get(term) else {
+                    continue;
+                };
+                for &(c, i) in starts {
+                    if query[at..].starts_with(&self.concepts[c].analyzed[lang][i]) {
+                        found.entry(c).or_default().push((pos, i));
                     }
                 }
             }
-            if !found.is_empty() {
-                out.push((concept, found));
-            }
         }
-        out
+        found
+            .into_iter()
+            .map(|(c, mut forms)| {
+                forms.sort_unstable();
+                forms.dedup();
+                let forms = forms.into_iter().map(|(pos, i)| (analyzed[pos].0, i));
+                (&self.concepts[c], forms.collect())
+            })
+            .collect()
     }
 }
 
@@ -213,10 +239,6 @@ impl GroupChecks<'_> {
     }
 }
 
-fn contains(haystack: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +291,70 @@ mod tests {
                 .line,
             Some(10_001)
         );
+    }
+
+    /// Every concept compared with the whole query: what the lookup by first term must
+    /// find, in the same order.
+    fn matches_by_scanning(
+        v: &Vocabulary,
+        analyzed: &[(Lang, Vec<String>)],
+    ) -> Vec<(String, Vec<(Lang, usize)>)> {
+        let contains = |query: &[String], form: &[String]| {
+            !form.is_empty() && query.windows(form.len()).any(|w| w == form)
+        };
+        let mut out = Vec::new();
+        for concept in &v.concepts {
+            let mut found = Vec::new();
+            for (lang, query) in analyzed {
+                for (i, form) in concept.analyzed.get(lang).into_iter().flatten().enumerate() {
+                    if contains(query, form) {
+                        found.push((*lang, i));
+                    }
+                }
+            }
+            if !found.is_empty() {
+                out.push((concept.id.clone(), found));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_lookup_by_first_term_finds_what_a_full_scan_finds() {
+        let text = "\
+- id: permit
+  terms: {fr: [\"titre de séjour\", \"titre\", \"séjour\"], sv: [\"uppehållstillstånd\", \"tillstånd\"]}
+- id: stay
+  terms: {fr: [\"séjour long\", \"long séjour\"], it: [\"soggiorno\"]}
+- id: title
+  terms: {fr: [\"titre professionnel\"], en: [\"job title\", \"title\"]}
+";
+        let mut problems = Vec::new();
+        let v = Vocabulary::parse(text, &mut problems);
+        assert_eq!(v.concepts.len(), 3, "{problems:?}");
+        let queries = [
+            (
+                Lang::Fr,
+                "titre de séjour, long séjour et titre professionnel",
+            ),
+            (Lang::Fr, "séjour séjour titre"),
+            (Lang::Sv, "tillstånd och uppehållstillstånd"),
+            (Lang::En, "a job title"),
+            (Lang::It, "niente"),
+        ];
+        for (lang, q) in queries {
+            let analyzed: Vec<(Lang, Vec<String>)> = Lang::ALL
+                .iter()
+                .map(|l| (*l, analysis::terms(*l, q)))
+                .collect();
+            let fast: Vec<(String, Vec<(Lang, usize)>)> = v
+                .matches(&analyzed)
+                .into_iter()
+                .map(|(c, found)| (c.id.clone(), found))
+                .collect();
+            let expected = matches_by_scanning(&v, &analyzed);
+            assert_eq!(fast, expected, "{lang}: {q}");
+            assert!(!expected.is_empty() || q == "niente", "{q} tests nothing");
+        }
     }
 }
