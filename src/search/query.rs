@@ -173,36 +173,39 @@ pub fn language_query(
     }
     let mut content: Vec<Clause> = Vec::new();
     let mut weak: Vec<Clause> = Vec::new();
+    let mut has_content_words = false;
     let is_primary = primary.is_some();
     let mut reading = primary;
     // Each correction walks the term dictionary: bound the work a long query can ask.
     let mut typo_budget = 4;
+    // A term no resource of the language holds can add nothing, and its clauses (and the
+    // phrase bonuses it takes part in) would still cost their weights and scorers: most
+    // terms of the cross-language passes are such terms.
+    let mut absent: Vec<&str> = Vec::new();
     for term in distinct_terms(a) {
-        let clauses = if analysis::is_weak(a.lang, term.term) {
-            &mut weak
-        } else {
-            &mut content
-        };
-        let w = repeat_weight(term.count);
-        clauses.push((Occur::Should, term_query(f.text, term.term, w)));
-        if options.title_bonus > 0.0 {
-            clauses.push((
-                Occur::Should,
-                term_query(f.title, term.term, w * options.title_bonus),
-            ));
+        let is_weak = analysis::is_weak(a.lang, term.term);
+        has_content_words |= !is_weak;
+        let clauses = if is_weak { &mut weak } else { &mut content };
+        let known = searcher
+            .doc_freq(&Term::from_field_text(f.text, term.term))
+            .is_ok_and(|n| n > 0);
+        if known {
+            let w = repeat_weight(term.count);
+            clauses.push((Occur::Should, term_query(f.text, term.term, w)));
+            if options.title_bonus > 0.0 {
+                clauses.push((
+                    Occur::Should,
+                    term_query(f.title, term.term, w * options.title_bonus),
+                ));
+            }
+            continue;
         }
+        absent.push(term.term);
         let Some(reading) = reading.as_deref_mut() else {
             continue;
         };
         if typo_budget > 0 && a.terms.len() <= MAX_FUZZY_QUERY_TERMS {
-            let typo = correction_clauses(
-                searcher,
-                f,
-                a.lang,
-                term.term,
-                &a.words[term.first],
-                reading,
-            );
+            let typo = correction_clauses(searcher, f, a.lang, &a.words[term.first], reading);
             if !typo.is_empty() {
                 typo_budget -= 1;
                 content.extend(typo);
@@ -212,8 +215,13 @@ pub fn language_query(
     if a.open_last && is_primary {
         content.extend(completion_clause(f, a));
     }
+    // A query with words that mean something needs one of them (or a correction, or the
+    // completion) to match; it never matches on its weak words alone.
+    if has_content_words && content.is_empty() {
+        return None;
+    }
     if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
-        weak.extend(phrase_clauses(f, a, options.phrase_bonus));
+        weak.extend(phrase_clauses(f, a, &absent, options.phrase_bonus));
     }
     Some(require_content(content, weak))
 }
@@ -268,23 +276,16 @@ fn distinct_terms(a: &Analyzed) -> Vec<DistinctTerm<'_>> {
     distinct
 }
 
-/// For a `term` no resource contains, its closest written words, each searched as its term
-/// and scored by BM25 (a match on a corrected word is ranked by how well the resource matches
-/// it, not given a constant), weighted by how far the guess is.
+/// For a term no resource contains (typed as `word`), its closest written words, each
+/// searched as its term and scored by BM25 (a match on a corrected word is ranked by how well
+/// the resource matches it, not given a constant), weighted by how far the guess is.
 fn correction_clauses(
     searcher: &Searcher,
     f: &LangFields,
     lang: Lang,
-    term: &str,
     word: &str,
     reading: &mut Reading,
 ) -> Vec<Clause> {
-    let known = searcher
-        .doc_freq(&Term::from_field_text(f.text, term))
-        .is_ok_and(|n| n > 0);
-    if known {
-        return Vec::new();
-    }
     reading.unknown = true;
     let mut clauses = Vec::new();
     for c in super::spelling::corrections(searcher, f.words, word, CORRECTIONS_PER_WORD) {
@@ -315,11 +316,11 @@ fn completion_clause(f: &LangFields, a: &Analyzed) -> Option<Clause> {
 }
 
 /// A bonus for each pair of neighbouring query words found side by side (one word may come
-/// between them).
-fn phrase_clauses(f: &LangFields, a: &Analyzed, bonus: f32) -> Vec<Clause> {
+/// between them); none for a pair with a term of `absent`, which cannot be found.
+fn phrase_clauses(f: &LangFields, a: &Analyzed, absent: &[&str], bonus: f32) -> Vec<Clause> {
     let mut clauses: Vec<Clause> = Vec::new();
     for pair in a.terms.windows(2) {
-        if pair[0].term == pair[1].term {
+        if pair[0].term == pair[1].term || pair.iter().any(|t| absent.contains(&t.term.as_str())) {
             continue;
         }
         let phrase = PhraseQuery::new_with_offset_and_slop(
