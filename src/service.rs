@@ -199,6 +199,7 @@ impl Service {
     ) -> anyhow::Result<(Service, SyncReport)> {
         let mut phases = Phases::start();
         let mut writer = index.writer(&settings.index, WRITER_BYTES)?;
+        index::merge::hold(&writer);
         let indexed = index.indexed_hashes()?;
         phases.done("opened the index");
         let (corpus, view, report, resumed_unchanged) = match CorpusState::resume(
@@ -225,6 +226,7 @@ impl Service {
                 (corpus, view, report, false)
             }
         };
+        index::merge::settle(&index.index, &mut writer)?;
         phases.done("brought the index up to date");
         // A snapshot that was resumed with nothing to change still describes the index.
         if !resumed_unchanged {

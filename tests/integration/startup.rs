@@ -161,3 +161,21 @@ fn changes_made_before_the_watcher_is_ready_are_caught_up() {
         server.find("harmonium", "fr") == vec!["cases/nouveau"]
     });
 }
+
+#[test]
+fn a_small_index_is_searched_as_one_segment() {
+    let site = site();
+    let index = tempfile::tempdir().unwrap();
+    let settings = profint::service::Settings {
+        corpus: site.path().join("corpus"),
+        index: index.path().to_path_buf(),
+        load: Default::default(),
+        rebuild: false,
+        model: None,
+    };
+    let (service, _) = profint::service::Service::start(settings, |_, _| {}).unwrap();
+    // Every search pays a fixed cost per segment; the build's threads each write one.
+    let segments = service.meta().searcher.segment_readers().len();
+    assert_eq!(segments, 1);
+    assert_eq!(service.meta().searcher.num_docs(), 10);
+}
