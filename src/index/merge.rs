@@ -47,19 +47,26 @@ fn small_together(segments: &[SegmentMeta]) -> Option<MergeCandidate> {
         .then(|| MergeCandidate(small.iter().map(|s| s.id()).collect()))
 }
 
-/// For the start-up's commits: no merge starts behind them, so that [`settle`] can merge
-/// without racing one.
+/// For the start-up's commits: no merge starts behind them (racing [`settle`], and taking
+/// a core from the build), and none is left running when the first search comes.
 pub fn hold(writer: &IndexWriter) {
     writer.set_merge_policy(Box::new(NoMergePolicy));
 }
 
-/// At the end of start-up: merges the small segments into one now, before the first search
-/// (a background merge is seen only at the next commit's reload), then lets the policy run.
+/// At the end of start-up: makes the merges the policy asks for now, and waits for them, so
+/// that the first search sees the index as it will stay (a merge made in the background is
+/// seen only at the next commit's reload); then lets the policy run.
 pub fn settle(index: &tantivy::Index, writer: &mut IndexWriter) -> anyhow::Result<()> {
-    if let Some(small) = small_together(&index.searchable_segment_metas()?) {
-        writer.merge(&small.0).wait()?;
+    let policy = SmallSegmentsTogether::default();
+    let merges: Vec<_> = policy
+        .compute_merge_candidates(&index.searchable_segment_metas()?)
+        .iter()
+        .map(|candidate| writer.merge(&candidate.0))
+        .collect();
+    for merge in merges {
+        merge.wait()?;
     }
-    writer.set_merge_policy(Box::<SmallSegmentsTogether>::default());
+    writer.set_merge_policy(Box::new(policy));
     Ok(())
 }
 
