@@ -1,7 +1,7 @@
 //! The running service's state, shared by the CLI commands, the watcher and the HTTP
 //! handlers: the index, the corpus state behind it, and what `/api/status` reports.
 
-use crate::content::{self, Corpus, CorpusState, Domain, LoadOptions, Problem, Site};
+use crate::content::{self, Corpus, CorpusState, Domain, LoadOptions, Problem, Site, Walk};
 use crate::index::{self, SearchIndex, SyncReport};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -172,7 +172,19 @@ impl Service {
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
         let index = SearchIndex::open(&settings.index, settings.rebuild)?;
-        Self::with_index(settings, index, progress)
+        Self::with_index(settings, index, Walk::Now, progress)
+    }
+
+    /// [`Service::start`] for a server that watches the folder next: when the index resumes
+    /// from the corpus state saved at shutdown, the files changed while it was stopped are
+    /// left to [`Service::catch_up`], which the watcher runs once it is in place. Meanwhile
+    /// searches are answered from the index as it was at shutdown.
+    pub fn start_serving(
+        settings: Settings,
+        progress: impl FnMut(usize, usize),
+    ) -> anyhow::Result<(Service, SyncReport)> {
+        let index = SearchIndex::open(&settings.index, settings.rebuild)?;
+        Self::with_index(settings, index, Walk::Later, progress)
     }
 
     /// A service over an index kept in memory (tests, benchmarks), lexical only.
@@ -189,12 +201,13 @@ impl Service {
             rebuild: false,
             model,
         };
-        Ok(Self::with_index(settings, SearchIndex::in_memory()?, |_, _| {})?.0)
+        Ok(Self::with_index(settings, SearchIndex::in_memory()?, Walk::Now, |_, _| {})?.0)
     }
 
     fn with_index(
         settings: Settings,
         index: SearchIndex,
+        walk: Walk,
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
         let mut phases = Phases::start();
@@ -207,9 +220,13 @@ impl Service {
             &settings.load,
             &settings.index,
             &indexed,
+            walk,
         ) {
             Some(resumed) => {
-                phases.done(&format!("read {} changed files", resumed.reread));
+                match walk {
+                    Walk::Now => phases.done(&format!("read {} changed files", resumed.reread)),
+                    Walk::Later => phases.done("resumed the saved corpus state"),
+                }
                 let report = resume_report(&indexed, &resumed.changes);
                 index::apply(&index, &mut writer, &resumed.changes)?;
                 let view = content::corpus_of(&resumed.state, Vec::new());
@@ -299,8 +316,9 @@ impl Service {
     }
 
     /// Re-reads whatever changed on disk since it was read, found by the files' fingerprints:
-    /// run once the watcher is in place, it catches the changes made between start-up and
-    /// the first event the watcher can see.
+    /// run once the watcher is in place, it catches the changes made while the service was
+    /// stopped (after [`Service::start_serving`]) and between start-up and the first event
+    /// the watcher can see.
     pub fn catch_up(&self) -> anyhow::Result<()> {
         let mut found = 0;
         let result = self.apply_with(Vec::new(), |corpus| {
@@ -308,9 +326,7 @@ impl Service {
             found = reread;
             changes
         });
-        if found > 0 {
-            tracing::info!(files = found, "re-read files changed while starting");
-        }
+        tracing::info!("caught up: re-read {found} files changed while stopped or starting");
         result
     }
 

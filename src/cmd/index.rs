@@ -5,7 +5,7 @@ use std::time::Instant;
 
 pub fn run(settings: &Settings) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let (service, report) = super::open(settings)?;
+    let (service, report) = super::open(settings, crate::content::Walk::Now)?;
     let meta = service.meta();
     let summary = format!(
         "indexed {} resources from {} files ({} added, {} updated, {} removed, {} unchanged, {} kept at last good version); {} problems ({} errors); {:.2} s",

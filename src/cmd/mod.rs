@@ -65,8 +65,12 @@ fn one_shot(config: Config) -> Settings {
     }
 }
 
-/// Opens the service, with a progress bar on a terminal.
-fn open(settings: &Settings) -> anyhow::Result<(Service, crate::index::SyncReport)> {
+/// Opens the service, with a progress bar on a terminal; `walk`: when the files changed
+/// while it was stopped are looked for (a server leaves it to its watcher).
+fn open(
+    settings: &Settings,
+    walk: crate::content::Walk,
+) -> anyhow::Result<(Service, crate::index::SyncReport)> {
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
@@ -75,10 +79,14 @@ fn open(settings: &Settings) -> anyhow::Result<(Service, crate::index::SyncRepor
         )
         .expect("valid template"),
     );
-    let opened = Service::start(settings.clone(), |done, total| {
+    let progress = |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    });
+    };
+    let opened = match walk {
+        crate::content::Walk::Now => Service::start(settings.clone(), progress),
+        crate::content::Walk::Later => Service::start_serving(settings.clone(), progress),
+    };
     bar.finish_and_clear();
     opened
 }

@@ -28,7 +28,7 @@ pub fn run(
         req.types
             .push(ResourceType::parse(k).with_context(|| format!("unknown type `{k}`"))?);
     }
-    let (service, _) = super::open(settings)?;
+    let (service, _) = super::open(settings, crate::content::Walk::Now)?;
     let meta = service.meta();
     let answer = search::search(&service.index(), meta.scope(), &req)?;
     service.close()?;

@@ -14,16 +14,20 @@ pub fn run(
     config.http.admin_token = crate::gaps::cli::admin_token(file);
     config.http.gaps = crate::gaps::cli::recorder(file, &config.settings)?;
     let recorder = config.http.gaps.clone();
-    let (service, report) = super::open(&config.settings)?;
+    // Changes made while the service was stopped are found by the watcher's catch-up.
+    let (service, report) = super::open(&config.settings, crate::content::Walk::Later)?;
     tracing::info!(?report, "index up to date");
     let service = Arc::new(service);
     // Setting up the watch walks every folder (most of a second at 100 000 resources): it
     // happens while the index already serves.
     let watcher = service.clone();
-    let watching = std::thread::spawn(move || match crate::watch::watch(watcher) {
+    let watching = std::thread::spawn(move || match crate::watch::watch(watcher.clone()) {
         Ok(guard) => Some(guard),
         Err(e) => {
             tracing::error!(error = %e, "cannot watch the content folder: changes need a restart");
+            if let Err(e) = watcher.catch_up() {
+                tracing::error!(error = %e, "cannot apply the changes made while stopped");
+            }
             None
         }
     });

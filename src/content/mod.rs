@@ -17,7 +17,7 @@ pub use load::{is_ignored_name, parse_source, LoadOptions};
 pub use markdown::{plain_text, to_safe_html};
 pub use problem::{Problem, Severity};
 pub use redirects::{normalise_path, RedirectEntry, RedirectTarget, Redirects, REDIRECTS_FILE};
-pub use state::{corpus_of, load, Change, CorpusState, Resumed};
+pub use state::{corpus_of, load, Change, CorpusState, Resumed, Walk};
 pub use vocabulary::{Concept, Vocabulary};
 
 /// Files at the corpus root that configure the whole corpus: a change to one revalidates

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 mod snapshot;
 
-pub use snapshot::Resumed;
+pub use snapshot::{Resumed, Walk};
 
 /// A resource's facts that other resources' validation depends on.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -39,6 +39,17 @@ struct SnapshotRef<'a> {
     owners: &'a HashMap<String, String>,
 }
 
+/// When a resumed state looks for the files changed while the service was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Before resuming returns: a one-shot command works on the folder as it is.
+    Now,
+    /// Left to the caller, who calls [`CorpusState::refresh_changed`] once it watches the
+    /// folder: a server answers meanwhile from the index as it was at shutdown, and walks
+    /// the folder once instead of twice (0.7 s each at 265 000 files).
+    Later,
+}
+
 /// A state brought up to date from a snapshot, and what the index must do to match it.
 pub struct Resumed {
     pub state: CorpusState,
@@ -64,14 +75,16 @@ impl CorpusState {
         Ok(())
     }
 
-    /// The state of `dir` from the snapshot in `index_dir`, re-reading only the files that
-    /// changed since, if the snapshot describes `indexed` (resource key → content hash, as
-    /// the index holds them). `None`: no usable snapshot, read the whole folder.
+    /// The state of `dir` from the snapshot in `index_dir`, if the snapshot describes
+    /// `indexed` (resource key → content hash, as the index holds them), with the files that
+    /// changed since re-read when `walk` asks it (otherwise [`Self::refresh_changed`] finds
+    /// them later). `None`: no usable snapshot, read the whole folder.
     pub fn resume(
         dir: &Path,
         opts: &LoadOptions,
         index_dir: &Path,
         indexed: &HashMap<String, String>,
+        walk: Walk,
     ) -> Option<Resumed> {
         let dir = std::fs::canonicalize(dir).ok()?;
         let snapshot = read(index_dir)?;
@@ -88,7 +101,10 @@ impl CorpusState {
         state.groups = snapshot.groups.into_iter().collect();
         state.links_version += 1;
         state.owners = snapshot.owners;
-        let (changes, reread) = state.refresh_changed();
+        let (changes, reread) = match walk {
+            Walk::Now => state.refresh_changed(),
+            Walk::Later => (Vec::new(), 0),
+        };
         Some(Resumed {
             state,
             changes,
