@@ -1,40 +1,18 @@
-//! Which segments are merged. Every search pays a fixed cost per segment (a scorer tree, a
-//! union buffer and dictionary lookups for each clause), so a small index kept in many small
-//! segments answers slower than the same index in one: the bundled corpus came out of its
-//! first build in two segments, and every live edit adds one more. Large segments are left
-//! to tantivy's default policy, where merging costs seconds.
+//! Merging at start-up. Every search pays a fixed cost per segment (a scorer tree, a union
+//! buffer and dictionary lookups for each clause), so a small index kept in several segments
+//! answers slower than the same index in one: the bundled corpus came out of its first build
+//! in two, one per writer thread. After start-up, live edits are merged by tantivy's default
+//! policy (merging two segments on every commit, tried, raced tantivy's own deletes and
+//! garbage collection: commits failed on segment files a merge had just removed).
 
 use tantivy::index::SegmentMeta;
 use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy, NoMergePolicy};
 use tantivy::IndexWriter;
 
 /// While the small segments (fewer documents than this each) hold fewer than this many
-/// documents together, they are merged into one as soon as there are two: merging them takes
-/// milliseconds to a fraction of a second.
+/// documents together, start-up merges them into one: it takes milliseconds to a fraction
+/// of a second.
 const SMALL_SEGMENT_DOCS: u32 = 20_000;
-
-/// Small segments together, whenever there are two or more and merging them is cheap; the
-/// rest as tantivy would.
-#[derive(Debug, Default)]
-pub struct SmallSegmentsTogether {
-    larger: LogMergePolicy,
-}
-
-impl MergePolicy for SmallSegmentsTogether {
-    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
-        if let Some(small) = small_together(segments) {
-            let large: Vec<SegmentMeta> = segments
-                .iter()
-                .filter(|s| !small.0.contains(&s.id()))
-                .cloned()
-                .collect();
-            let mut candidates = self.larger.compute_merge_candidates(&large);
-            candidates.push(small);
-            return candidates;
-        }
-        self.larger.compute_merge_candidates(segments)
-    }
-}
 
 /// The small segments, when there are two or more and they are small together.
 fn small_together(segments: &[SegmentMeta]) -> Option<MergeCandidate> {
@@ -47,26 +25,32 @@ fn small_together(segments: &[SegmentMeta]) -> Option<MergeCandidate> {
         .then(|| MergeCandidate(small.iter().map(|s| s.id()).collect()))
 }
 
+/// What start-up merges: the small segments together, or what tantivy's policy asks for.
+fn start_up_merges(segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+    match small_together(segments) {
+        Some(small) => vec![small],
+        None => LogMergePolicy::default().compute_merge_candidates(segments),
+    }
+}
+
 /// For the start-up's commits: no merge starts behind them (racing [`settle`], and taking
 /// a core from the build), and none is left running when the first search comes.
 pub fn hold(writer: &IndexWriter) {
     writer.set_merge_policy(Box::new(NoMergePolicy));
 }
 
-/// At the end of start-up: makes the merges the policy asks for now, and waits for them, so
-/// that the first search sees the index as it will stay (a merge made in the background is
-/// seen only at the next commit's reload); then lets the policy run.
+/// At the end of start-up: makes the merges now, and waits for them, so that the first
+/// search sees the index as it will stay (a merge made in the background is seen only at
+/// the next commit's reload); then gives merging back to tantivy's policy.
 pub fn settle(index: &tantivy::Index, writer: &mut IndexWriter) -> anyhow::Result<()> {
-    let policy = SmallSegmentsTogether::default();
-    let merges: Vec<_> = policy
-        .compute_merge_candidates(&index.searchable_segment_metas()?)
+    let merges: Vec<_> = start_up_merges(&index.searchable_segment_metas()?)
         .iter()
         .map(|candidate| writer.merge(&candidate.0))
         .collect();
     for merge in merges {
         merge.wait()?;
     }
-    writer.set_merge_policy(Box::new(policy));
+    writer.set_merge_policy(Box::<LogMergePolicy>::default());
     Ok(())
 }
 
@@ -78,7 +62,7 @@ mod tests {
     use tantivy::{doc, Index};
 
     #[test]
-    fn small_segments_become_one_and_large_ones_wait_for_tantivy() {
+    fn start_up_makes_small_segments_one_and_leaves_large_ones_to_tantivy() {
         let mut schema = Schema::builder();
         let id = schema.add_text_field("id", STRING);
         let index = Index::create_in_ram(schema.build());
@@ -92,21 +76,22 @@ mod tests {
         }
         let metas = index.searchable_segment_metas().unwrap();
         assert_eq!(metas.len(), 3, "nothing merged while held");
-        let policy = SmallSegmentsTogether::default();
-        let candidates = policy.compute_merge_candidates(&metas);
-        assert_eq!(candidates.len(), 1);
-        assert_eq!(candidates[0].0.len(), 3);
+        let merges = start_up_merges(&metas);
+        assert_eq!(merges.len(), 1);
+        assert_eq!(merges[0].0.len(), 3);
         let sized = |docs| index.new_segment_meta(SegmentId::generate_random(), docs);
         // Large segments: tantivy's policy wants eight of a size before merging; small ones
         // that would make a large one together are left to it too.
         let large = [sized(SMALL_SEGMENT_DOCS), sized(SMALL_SEGMENT_DOCS)];
-        assert!(policy.compute_merge_candidates(&large).is_empty());
+        assert!(start_up_merges(&large).is_empty());
         let many = [sized(SMALL_SEGMENT_DOCS - 1), sized(SMALL_SEGMENT_DOCS - 1)];
-        assert!(policy.compute_merge_candidates(&many).is_empty());
+        assert!(start_up_merges(&many).is_empty());
+        let eight: Vec<SegmentMeta> = (0..8).map(|_| sized(SMALL_SEGMENT_DOCS / 2)).collect();
+        assert_eq!(start_up_merges(&eight).len(), 1, "as tantivy would");
         let mixed = [&large[..], &metas[..]].concat();
-        let candidates = policy.compute_merge_candidates(&mixed);
-        assert_eq!(candidates.len(), 1);
-        assert_eq!(candidates[0].0.len(), 3, "only the small ones");
+        let merges = start_up_merges(&mixed);
+        assert_eq!(merges.len(), 1);
+        assert_eq!(merges[0].0.len(), 3, "only the small ones");
 
         settle(&index, &mut writer).unwrap();
         let merged = index.searchable_segment_metas().unwrap();

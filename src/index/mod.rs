@@ -73,12 +73,10 @@ impl SearchIndex {
 
     /// The index's one writer. Fails with an explanation when another process holds it.
     pub fn writer(&self, dir: &Path, bytes: usize) -> anyhow::Result<IndexWriter> {
-        let writer = self.index.writer(bytes).map_err(|e| match e {
+        self.index.writer(bytes).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(lock, _) => lock_error(dir, lock),
             other => anyhow::Error::new(other).context("cannot open the index writer"),
-        })?;
-        writer.set_merge_policy(Box::<merge::SmallSegmentsTogether>::default());
-        Ok(writer)
+        })
     }
 
     /// An index in memory, for tests and benchmarks that should not touch the disk.
