@@ -13,6 +13,7 @@ use crate::lang::Lang;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+mod groups;
 mod snapshot;
 
 pub use snapshot::{Resumed, Walk};
@@ -101,7 +102,7 @@ pub struct CorpusState {
     /// Problems met walking folders (refused links, unreadable folders), by the path they
     /// concern, so that a refresh of that path can clear them.
     walk_problems: BTreeMap<String, Problem>,
-    groups: BTreeMap<String, Group>,
+    groups: groups::Groups,
     /// id → key of the resource that holds it.
     owners: HashMap<String, String>,
     /// Bumped whenever a resource's id, type or links change, or the redirects do.
@@ -148,7 +149,7 @@ impl CorpusState {
             redirects: Default::default(),
             config_problems: Vec::new(),
             walk_problems: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            groups: Default::default(),
             owners: HashMap::new(),
             links_version: 0,
             link_problems: Default::default(),
@@ -524,12 +525,8 @@ impl CorpusState {
         // Resources that were refused for an id now free get another chance.
         let freed: BTreeSet<String> = self
             .groups
-            .iter()
-            .filter(|(_, g)| {
-                g.blocked_id
-                    .as_ref()
-                    .is_some_and(|id| !self.owners.contains_key(id))
-            })
+            .blocked()
+            .filter(|(_, id)| !self.owners.contains_key(*id))
             .map(|(k, _)| k.clone())
             .collect();
         if !freed.is_empty() {
@@ -604,7 +601,7 @@ impl CorpusState {
             .config_problems
             .iter()
             .chain(self.walk_problems.values())
-            .chain(self.groups.values().flat_map(|g| &g.problems))
+            .chain(self.groups.problems())
             .cloned()
             .collect();
         out.extend(self.link_problems());
@@ -675,16 +672,12 @@ impl CorpusState {
 
     /// Content files read.
     pub fn files(&self) -> usize {
-        self.groups.values().map(|g| g.files).sum()
+        self.groups.files()
     }
 
     /// Resource keys with a file in error.
     pub fn failed_keys(&self) -> BTreeSet<String> {
-        self.groups
-            .iter()
-            .filter(|(_, g)| g.failed)
-            .map(|(k, _)| k.clone())
-            .collect()
+        self.groups.failed().clone()
     }
 
     pub fn dir(&self) -> &Path {

@@ -98,7 +98,11 @@ impl CorpusState {
         if state.config_problems.iter().any(|p| p.is_error()) {
             return None;
         }
-        state.groups = snapshot.groups.into_iter().collect();
+        state.groups = snapshot
+            .groups
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into();
         state.links_version += 1;
         state.owners = snapshot.owners;
         let (changes, reread) = match walk {
