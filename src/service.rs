@@ -171,20 +171,21 @@ impl Service {
         settings: Settings,
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
-        let index = SearchIndex::open(&settings.index, settings.rebuild)?;
-        Self::with_index(settings, index, Walk::Now, progress)
+        Self::open(settings, Walk::Now, progress)
     }
 
-    /// [`Service::start`] for a server that watches the folder next: when the index resumes
-    /// from the corpus state saved at shutdown, the files changed while it was stopped are
-    /// left to [`Service::catch_up`], which the watcher runs once it is in place. Meanwhile
-    /// searches are answered from the index as it was at shutdown.
-    pub fn start_serving(
+    /// [`Service::start`], with `walk` saying when the files changed while the service was
+    /// stopped are looked for, if the index resumes from the corpus state saved at shutdown.
+    /// A server that watches the folder next passes [`Walk::Later`]: the watcher's
+    /// [`Service::catch_up`] finds them once it is in place, and meanwhile searches are
+    /// answered from the index as it was at shutdown.
+    pub fn open(
         settings: Settings,
+        walk: Walk,
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
         let index = SearchIndex::open(&settings.index, settings.rebuild)?;
-        Self::with_index(settings, index, Walk::Later, progress)
+        Self::with_index(settings, index, walk, progress)
     }
 
     /// A service over an index kept in memory (tests, benchmarks), lexical only.
@@ -317,7 +318,7 @@ impl Service {
 
     /// Re-reads whatever changed on disk since it was read, found by the files' fingerprints:
     /// run once the watcher is in place, it catches the changes made while the service was
-    /// stopped (after [`Service::start_serving`]) and between start-up and the first event
+    /// stopped (after [`Service::open`] with [`Walk::Later`]) and between start-up and the first event
     /// the watcher can see.
     pub fn catch_up(&self) -> anyhow::Result<()> {
         let mut found = 0;

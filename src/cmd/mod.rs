@@ -79,14 +79,10 @@ fn open(
         )
         .expect("valid template"),
     );
-    let progress = |done, total| {
+    let opened = Service::open(settings.clone(), walk, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    };
-    let opened = match walk {
-        crate::content::Walk::Now => Service::start(settings.clone(), progress),
-        crate::content::Walk::Later => Service::start_serving(settings.clone(), progress),
-    };
+    });
     bar.finish_and_clear();
     opened
 }

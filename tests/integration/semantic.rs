@@ -119,6 +119,17 @@ fn wait_for_vectors(server: &ServeProcess) {
     }
 }
 
+/// A server with the model over [`two_language_corpus`], once its vectors are computed (the
+/// folder it serves goes with it); `None` without the model.
+fn serve_two_languages() -> Option<(tempfile::TempDir, ServeProcess)> {
+    let model = model()?;
+    let work = tempfile::tempdir().unwrap();
+    two_language_corpus(&work.path().join("corpus"));
+    let server = ServeProcess::start(work.path(), &["--model", model.to_str().unwrap()]);
+    wait_for_vectors(&server);
+    Some((work, server))
+}
+
 /// Eight French and eight Swedish cases, each about its own situation, except that one of
 /// each is about a trainee who stopped coming: the pair shares no word, only its meaning.
 fn two_language_corpus(dir: &Path) {
@@ -156,11 +167,9 @@ fn two_language_corpus(dir: &Path) {
 
 #[test]
 fn related_cases_include_a_similar_situation_in_another_language() {
-    let Some(model) = model() else { return };
-    let work = tempfile::tempdir().unwrap();
-    two_language_corpus(&work.path().join("corpus"));
-    let server = ServeProcess::start(work.path(), &["--model", model.to_str().unwrap()]);
-    wait_for_vectors(&server);
+    let Some((_work, server)) = serve_two_languages() else {
+        return;
+    };
     let related = server
         .get("/api/resources/cases%2Fabsences-en-formation/related?lang=fr&limit=10")
         .json();
@@ -187,11 +196,9 @@ fn related_cases_include_a_similar_situation_in_another_language() {
 /// ranking (0 to 1) were once read as weak lexical evidence, and every situation got one.
 #[test]
 fn a_well_answered_situation_offers_no_correction() {
-    let Some(model) = model() else { return };
-    let work = tempfile::tempdir().unwrap();
-    two_language_corpus(&work.path().join("corpus"));
-    let server = ServeProcess::start(work.path(), &["--model", model.to_str().unwrap()]);
-    wait_for_vectors(&server);
+    let Some((_work, server)) = serve_two_languages() else {
+        return;
+    };
     let q = "nyanlända deltagaren har slutat komma till kurserna och svarar inte när handledaren ringer";
     let answer = server
         .get(&format!(

@@ -26,8 +26,9 @@ impl std::ops::Deref for Groups {
     }
 }
 
-impl From<BTreeMap<String, Group>> for Groups {
-    fn from(map: BTreeMap<String, Group>) -> Groups {
+impl FromIterator<(String, Group)> for Groups {
+    fn from_iter<I: IntoIterator<Item = (String, Group)>>(pairs: I) -> Groups {
+        let map: BTreeMap<String, Group> = pairs.into_iter().collect();
         let mut groups = Groups::default();
         for (key, group) in &map {
             groups.count(key, group);
@@ -110,10 +111,12 @@ mod tests {
 
     #[test]
     fn the_sums_follow_every_insert_replacement_and_removal() {
-        let mut groups = Groups::from(BTreeMap::from([
+        let mut groups: Groups = [
             ("a".to_string(), group(2, false, 0, None)),
             ("b".to_string(), group(1, true, 2, Some("R1"))),
-        ]));
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(groups.files(), 3);
         assert_eq!(groups.failed().iter().collect::<Vec<_>>(), ["b"]);
         assert_eq!(groups.problems().count(), 2);

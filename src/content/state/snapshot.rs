@@ -98,11 +98,7 @@ impl CorpusState {
         if state.config_problems.iter().any(|p| p.is_error()) {
             return None;
         }
-        state.groups = snapshot
-            .groups
-            .into_iter()
-            .collect::<std::collections::BTreeMap<_, _>>()
-            .into();
+        state.groups = snapshot.groups.into_iter().collect();
         state.links_version += 1;
         state.owners = snapshot.owners;
         let (changes, reread) = match walk {
