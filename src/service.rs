@@ -2,7 +2,7 @@
 //! handlers: the index, the corpus state behind it, and what `/api/status` reports.
 
 use crate::content::{self, Corpus, CorpusState, Domain, LoadOptions, Problem, Site, Walk};
-use crate::index::{self, SearchIndex, SyncReport};
+use crate::index::{self, SearchIndex, SyncReport, Writing};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -162,8 +162,6 @@ pub struct Service {
     pub semantic: Arc<crate::semantic::Semantic>,
 }
 
-const WRITER_BYTES: usize = 64 * 1024 * 1024;
-
 impl Service {
     /// Opens the index, loads the corpus and brings the index up to date with it, without
     /// rewriting what did not change.
@@ -212,7 +210,7 @@ impl Service {
         progress: impl FnMut(usize, usize),
     ) -> anyhow::Result<(Service, SyncReport)> {
         let mut phases = Phases::start();
-        let mut writer = index.writer(&settings.index, WRITER_BYTES)?;
+        let mut writer = index.writer(&settings.index, Writing::Live)?;
         index::merge::hold(&writer);
         let indexed = index.indexed_hashes()?;
         phases.done("opened the index");
@@ -240,7 +238,8 @@ impl Service {
                     CorpusState::load_held(&settings.corpus, &settings.load, holders);
                 let view = content::corpus_of(&corpus, resources);
                 phases.done("read the corpus");
-                let report = index::sync(&index, &mut writer, &view, progress)?;
+                let report;
+                (report, writer) = build(&index, &settings.index, writer, &view, progress)?;
                 (corpus, view, report, false)
             }
         };
@@ -425,7 +424,7 @@ impl Service {
     /// The live writer, opening a new one when the last failure left none.
     fn writer<'a>(&self, slot: &'a mut Option<IndexWriter>) -> anyhow::Result<&'a mut IndexWriter> {
         if slot.is_none() {
-            *slot = Some(self.index().writer(&self.settings.index, WRITER_BYTES)?);
+            *slot = Some(self.index().writer(&self.settings.index, Writing::Live)?);
         }
         Ok(slot.as_mut().expect("writer just opened"))
     }
@@ -441,8 +440,8 @@ impl Service {
         let dir = &self.settings.index;
         tracing::warn!(index = %dir.display(), "the index folder is gone; building a new index there");
         let fresh = SearchIndex::open(dir, true)?;
-        let mut writer = fresh.writer(dir, WRITER_BYTES)?;
-        let report = index::sync(&fresh, &mut writer, view, |_, _| {})?;
+        let writer = fresh.writer(dir, Writing::Live)?;
+        let (report, writer) = build(&fresh, dir, writer, view, |_, _| {})?;
         *self.index.write().expect("index lock") = Arc::new(fresh);
         live.writer = Some(writer);
         Ok(report)
@@ -540,6 +539,24 @@ impl Service {
         }
         Ok(())
     }
+}
+
+/// Writes a whole corpus with a writer of one thread per core, in place of the live writer
+/// (one index has one writer at a time), then opens the live writer again for the edits.
+/// The build's commits start no merge (see [`index::merge::hold`]).
+fn build(
+    index: &SearchIndex,
+    dir: &Path,
+    live: IndexWriter,
+    view: &Corpus,
+    progress: impl FnMut(usize, usize),
+) -> anyhow::Result<(SyncReport, IndexWriter)> {
+    drop(live);
+    let mut writer = index.writer(dir, Writing::Build)?;
+    index::merge::hold(&writer);
+    let report = index::sync(index, &mut writer, view, progress)?;
+    writer.wait_merging_threads()?;
+    Ok((report, index.writer(dir, Writing::Live)?))
 }
 
 /// The sync report of a start-up resumed from a saved corpus state.
