@@ -54,6 +54,7 @@ pub struct Faceted {
     pub lang_counts: [usize; Lang::COUNT],
 }
 
+#[derive(Clone)]
 pub struct FacetedTop {
     /// Domain ids in the order of the domain list (bit `i` of the mask is `domain_ids[i]`).
     pub domain_ids: Vec<String>,

@@ -8,6 +8,7 @@ mod hybrid;
 pub mod pathway;
 pub mod query;
 pub mod related;
+mod rescore;
 mod snippet;
 pub mod spelling;
 pub mod suggest;
@@ -20,7 +21,7 @@ use collector::{FacetedTop, Selection};
 pub use error::SearchError;
 use serde::Serialize;
 use std::time::Instant;
-use tantivy::query::{AllQuery, Query};
+use tantivy::query::AllQuery;
 
 /// Most hits per page a client may ask for.
 pub const MAX_PER_PAGE: usize = 100;
@@ -224,7 +225,6 @@ pub fn search_with(
 ) -> Result<SearchResponse, SearchError> {
     let started = Instant::now();
     let selection = selection(scope.domains, req)?;
-    let searcher = scope.searcher;
     let q = clean_query(&req.q);
     let text =
         (!q.trim().is_empty()).then(|| query::QueryText::new(req.lang, &q, options.complete_last));
@@ -247,7 +247,7 @@ pub fn search_with(
         },
         browse: text.is_none(),
     };
-    let mut found = passes(index, searcher, scope, &collector, text.as_ref(), options)?;
+    let mut found = passes(index, scope, &collector, text.as_ref(), options)?;
     // Weak: few matches in the language, or only typo-tolerant and prefix matches. Read on
     // the lexical scores, before the hybrid fusion rescales them to 0–1.
     let lexical_best = found.faceted.top.first().map_or(0.0, |t| t.0);
@@ -334,63 +334,115 @@ struct Found {
     faceted: collector::Faceted,
     /// The cross-language pass gave the answer.
     cross_language: bool,
+    /// The phrase bonuses the pass left out, to add to its best candidates.
+    bonuses: Vec<query::Bonus>,
 }
 
 /// Runs the query (all resources when there is no text); when the requested language has few
 /// matches, runs it again over every language's text and keeps that answer if it is wider.
 fn passes(
     index: &SearchIndex,
-    searcher: &tantivy::Searcher,
     scope: Scope,
     collector: &FacetedTop,
     text: Option<&query::QueryText>,
     options: query::Options,
 ) -> Result<Found, SearchError> {
-    let run = |options: query::Options| -> Result<Found, SearchError> {
-        let mut reading = query::Reading::default();
-        let (query, expanded): (Option<Box<dyn Query>>, Vec<String>) = match text {
-            None => (Some(Box::new(AllQuery)), Vec::new()),
-            Some(text) => {
-                match query::search_query(searcher, &index.fields, scope.vocabulary, text, options)
-                {
-                    Some(built) => {
-                        reading = built.reading;
-                        (Some(built.query), built.expanded)
-                    }
-                    None => (None, Vec::new()),
-                }
-            }
-        };
-        let faceted = match &query {
-            Some(query) => searcher.search(query.as_ref(), collector)?,
-            None => collector::Faceted {
-                domain_counts: vec![0; scope.domains.len()],
-                ..Default::default()
-            },
-        };
-        Ok(Found {
-            expanded,
-            reading,
-            faceted,
-            cross_language: options.cross_language,
-        })
+    let pass = Pass {
+        index,
+        scope,
+        collector,
     };
-    let first = run(options)?;
     let Some(text) = text else {
-        return Ok(first);
+        let faceted = scope.searcher.search(&AllQuery, collector)?;
+        return Ok(Found {
+            expanded: Vec::new(),
+            reading: query::Reading::default(),
+            faceted,
+            cross_language: false,
+            bonuses: Vec::new(),
+        });
     };
+    let first = pass.run(text, options)?;
     if options.cross_language || first.faceted.lang_counts[text.lang().index()] >= FEW_MATCHES {
         return Ok(first);
     }
-    let wider = run(query::Options {
-        cross_language: true,
-        ..options
-    })?;
+    let wider = pass.run(
+        text,
+        query::Options {
+            cross_language: true,
+            ..options
+        },
+    )?;
     Ok(if wider.faceted.total > first.faceted.total {
         wider
     } else {
         first
     })
+}
+
+/// What every pass of one search shares.
+struct Pass<'a> {
+    index: &'a SearchIndex,
+    scope: Scope<'a>,
+    collector: &'a FacetedTop,
+}
+
+impl Pass<'_> {
+    /// One pass of the query. On an index larger than the rescoring window, the phrase
+    /// bonuses are left out of the pass over every match and scored on the window's best
+    /// candidates only (see [`rescore`]).
+    fn run(&self, text: &query::QueryText, options: query::Options) -> Result<Found, SearchError> {
+        let window = options.rescore_window;
+        let rescoring = window > 0
+            && self.collector.limit > 0
+            && options.phrase_bonus > 0.0
+            && text.has_phrases()
+            && self.scope.searcher.num_docs() > window as u64;
+        if !rescoring {
+            return self.collect(text, options, self.collector);
+        }
+        let apart = query::Options {
+            bonuses_apart: true,
+            ..options
+        };
+        let collector = FacetedTop {
+            limit: self.collector.limit.max(window),
+            ..self.collector.clone()
+        };
+        let mut found = self.collect(text, apart, &collector)?;
+        rescore::add_bonuses(self.scope.searcher, &found.bonuses, &mut found.faceted.top)?;
+        found.faceted.top.truncate(self.collector.limit);
+        Ok(found)
+    }
+
+    fn collect(
+        &self,
+        text: &query::QueryText,
+        options: query::Options,
+        collector: &FacetedTop,
+    ) -> Result<Found, SearchError> {
+        let (searcher, fields) = (self.scope.searcher, &self.index.fields);
+        let built = query::search_query(searcher, fields, self.scope.vocabulary, text, options);
+        let Some(built) = built else {
+            return Ok(Found {
+                expanded: Vec::new(),
+                reading: query::Reading::default(),
+                faceted: collector::Faceted {
+                    domain_counts: vec![0; self.scope.domains.len()],
+                    ..Default::default()
+                },
+                cross_language: options.cross_language,
+                bonuses: Vec::new(),
+            });
+        };
+        Ok(Found {
+            faceted: searcher.search(built.query.as_ref(), collector)?,
+            bonuses: built.bonuses,
+            expanded: built.expanded,
+            reading: built.reading,
+            cross_language: options.cross_language,
+        })
+    }
 }
 
 /// Below this share of the best score, the hits of a long query are "weaker matches": they

@@ -52,6 +52,11 @@ pub struct Options {
     pub title_bonus: f32,
     /// Weight of two query words found side by side.
     pub phrase_bonus: f32,
+    /// On an index with more resources than this, the phrase bonuses are scored on this many
+    /// best candidates only (0: with every match).
+    pub rescore_window: usize,
+    /// Leave the phrase bonuses out of the query and return them apart ([`Built::bonuses`]).
+    pub bonuses_apart: bool,
 }
 
 impl Default for Options {
@@ -62,6 +67,8 @@ impl Default for Options {
             complete_last: true,
             title_bonus: TITLE_BONUS,
             phrase_bonus: PHRASE_BONUS,
+            rescore_window: super::rescore::WINDOW,
+            bonuses_apart: false,
         }
     }
 }
@@ -129,6 +136,13 @@ impl QueryText {
             .count()
     }
 
+    /// Whether some language reads the query as words that can earn phrase bonuses.
+    pub fn has_phrases(&self) -> bool {
+        self.by_lang
+            .iter()
+            .any(|(_, a)| (2..=MAX_PHRASE_TERMS).contains(&a.terms.len()))
+    }
+
     /// The query's terms as `lang` analyses them.
     pub fn terms(&self, lang: Lang) -> Vec<String> {
         self.by_lang
@@ -167,7 +181,7 @@ pub fn language_query(
     a: &Analyzed,
     options: &Options,
     primary: Option<&mut Reading>,
-) -> Option<Box<dyn Query>> {
+) -> Option<LanguageQuery> {
     if a.terms.is_empty() {
         return None;
     }
@@ -220,10 +234,26 @@ pub fn language_query(
     if has_content_words && content.is_empty() {
         return None;
     }
+    let mut phrases = Vec::new();
     if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
-        weak.extend(phrase_clauses(f, a, &absent, options.phrase_bonus));
+        phrases = phrase_pairs(f, a, &absent);
     }
-    Some(require_content(content, weak))
+    if !options.bonuses_apart {
+        weak.extend(phrases.drain(..).map(|phrase| -> Clause {
+            let boosted = BoostQuery::new(Box::new(phrase), options.phrase_bonus);
+            (Occur::Should, Box::new(boosted))
+        }));
+    }
+    Some(LanguageQuery {
+        query: require_content(content, weak),
+        phrases,
+    })
+}
+
+/// A language's query, and its phrase pairs when they are asked apart.
+pub struct LanguageQuery {
+    pub query: Box<dyn Query>,
+    pub phrases: Vec<PhraseQuery>,
 }
 
 /// The clauses of a language's query, where the weak words (and the phrase bonuses) only add
@@ -315,15 +345,19 @@ fn completion_clause(f: &LangFields, a: &Analyzed) -> Option<Clause> {
     ))
 }
 
-/// A bonus for each pair of neighbouring query words found side by side (one word may come
-/// between them); none for a pair with a term of `absent`, which cannot be found.
-fn phrase_clauses(f: &LangFields, a: &Analyzed, absent: &[&str], bonus: f32) -> Vec<Clause> {
-    let mut clauses: Vec<Clause> = Vec::new();
+/// The pairs of neighbouring query words whose being side by side (one word may come between
+/// them) earns a bonus. None for a pair with a term of `absent`, which cannot be found, nor
+/// for two weak words ("de la"): a bonus only ever adds to a resource that matches a word that
+/// means something, and a pair with one such word found in a resource's text is that match.
+fn phrase_pairs(f: &LangFields, a: &Analyzed, absent: &[&str]) -> Vec<PhraseQuery> {
+    let mut pairs = Vec::new();
     for pair in a.terms.windows(2) {
-        if pair[0].term == pair[1].term || pair.iter().any(|t| absent.contains(&t.term.as_str())) {
+        let cannot_match = pair.iter().any(|t| absent.contains(&t.term.as_str()));
+        let weak = pair.iter().all(|t| analysis::is_weak(a.lang, &t.term));
+        if pair[0].term == pair[1].term || cannot_match || weak {
             continue;
         }
-        let phrase = PhraseQuery::new_with_offset_and_slop(
+        pairs.push(PhraseQuery::new_with_offset_and_slop(
             vec![
                 (0, Term::from_field_text(f.text, &pair[0].term)),
                 (
@@ -332,18 +366,27 @@ fn phrase_clauses(f: &LangFields, a: &Analyzed, absent: &[&str], bonus: f32) -> 
                 ),
             ],
             1,
-        );
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(phrase), bonus)),
         ));
     }
-    clauses
+    pairs
+}
+
+/// A phrase bonus left out of a query, to be scored on its best candidates only
+/// (`super::rescore`).
+pub struct Bonus {
+    pub phrase: PhraseQuery,
+    /// The bonus times the weight of the clause that holds it in the one-pass query.
+    pub weight: f32,
+    /// Only for resources holding both terms (`missing:<lang>` and `original:<lang>`): the
+    /// bonus of a fallback clause.
+    pub only: Option<[Term; 2]>,
 }
 
 /// A query ready to run, and what it was expanded with.
 pub struct Built {
     pub query: Box<dyn Query>,
+    /// The phrase bonuses, when asked apart ([`Options::bonuses_apart`]).
+    pub bonuses: Vec<Bonus>,
     /// Ids of the vocabulary concepts that expanded the query.
     pub expanded: Vec<String>,
     /// What reading the query in the requested language found (unknown words, corrections).
@@ -400,10 +443,15 @@ pub fn search_query(
     };
     let mut clauses: Vec<Clause> = Vec::new();
     let mut reading = Reading::default();
+    let mut bonuses = Bonuses {
+        list: Vec::new(),
+        bonus: options.phrase_bonus,
+    };
     for (l, a) in &text.by_lang {
         if *l == lang {
             let own_text =
                 language_query(searcher, fields.lang(*l), a, &options, Some(&mut reading));
+            let own_text = own_text.map(|t| bonuses.take(t, 1.0, None));
             clauses.extend(own_text.map(|t| (Occur::Should, t)));
             continue;
         }
@@ -413,9 +461,17 @@ pub fn search_query(
         }
         let own_text = fallback_needed
             .then(|| language_query(searcher, fields.lang(*l), a, &options, None))
-            .flatten();
+            .flatten()
+            .map(|t| {
+                let only = [
+                    Term::from_field_text(fields.missing, lang.code()),
+                    Term::from_field_text(fields.original, l.code()),
+                ];
+                bonuses.take(t, 1.0, Some(only))
+            });
         if options.cross_language {
             if let Some(again) = language_query(searcher, fields.lang(*l), a, &options, None) {
+                let again = bonuses.take(again, CROSS_LANGUAGE, None);
                 clauses.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(again, CROSS_LANGUAGE)),
@@ -443,9 +499,31 @@ pub fn search_query(
     }
     Some(Built {
         query: Box::new(BooleanQuery::new(clauses)),
+        bonuses: bonuses.list,
         expanded: expansion.ids,
         reading,
     })
+}
+
+/// The phrase bonuses taken out of a query's language clauses.
+struct Bonuses {
+    list: Vec<Bonus>,
+    bonus: f32,
+}
+
+impl Bonuses {
+    /// Keeps the phrase pairs of a language clause that the query holds with `weight` (and,
+    /// for a fallback clause, only for the resources `only` names); returns its query.
+    fn take(&mut self, q: LanguageQuery, weight: f32, only: Option<[Term; 2]>) -> Box<dyn Query> {
+        for phrase in q.phrases {
+            self.list.push(Bonus {
+                phrase,
+                weight: weight * self.bonus,
+                only: only.clone(),
+            });
+        }
+        q.query
+    }
 }
 
 /// Whether some resource lacks a version in `lang` and was written in `original`: when none

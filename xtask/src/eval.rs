@@ -439,6 +439,7 @@ pub fn collection(
     lang: Lang,
     run_out: Option<&Path>,
     model: Option<&Path>,
+    options: query::Options,
 ) -> anyhow::Result<Scores> {
     let (index, queries, qrels) = load_collection(dir, lang)?;
     let index = std::sync::Arc::new(index);
@@ -461,7 +462,7 @@ pub fn collection(
         answers: None,
         semantic: semantic.as_deref(),
     };
-    let runs = run_queries(&index, scope, &queries, eval_options())?;
+    let runs = run_queries(&index, scope, &queries, options)?;
     if let Some(path) = run_out {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);

@@ -148,6 +148,10 @@ enum EvalCommand {
         /// vectors are kept in target/eval-vectors/ so that a second run embeds nothing.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Score the phrase bonuses with every match, as on an index no larger than the
+        /// rescoring window (to compare with the default, which scores them on the best 100).
+        #[arg(long)]
+        one_pass: bool,
     },
     /// Cosines between the corpus's resources in the semantic space, by how the model links
     /// them (how the related panels' "similar situation" threshold was chosen).
@@ -343,11 +347,26 @@ fn run(task: Task) -> anyhow::Result<i32> {
                     lang,
                     run,
                     model,
+                    one_pass,
                 } => {
                     let lang =
                         Lang::parse(&lang).with_context(|| format!("unknown language `{lang}`"))?;
                     let started = Instant::now();
-                    let s = xtask::eval::collection(&dir, lang, run.as_deref(), model.as_deref())?;
+                    let options = profint::search::query::Options {
+                        rescore_window: if one_pass {
+                            0
+                        } else {
+                            xtask::eval::eval_options().rescore_window
+                        },
+                        ..xtask::eval::eval_options()
+                    };
+                    let s = xtask::eval::collection(
+                        &dir,
+                        lang,
+                        run.as_deref(),
+                        model.as_deref(),
+                        options,
+                    )?;
                     println!(
                         "{}: nDCG@10 {:.4}  MAP@100 {:.4}  R@100 {:.4}  ({} queries, {:.1} s)",
                         dir.display(),
