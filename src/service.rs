@@ -59,6 +59,8 @@ pub struct Meta {
     pub answers: std::sync::Arc<crate::search::Answers>,
     /// The semantic signal searches go with (`None` before the first publication).
     pub semantic: Option<Arc<crate::semantic::Semantic>>,
+    /// Kept from one publication to the next: segments outlive commits.
+    pub facets: Arc<crate::search::FacetCache>,
 }
 
 impl Meta {
@@ -93,6 +95,7 @@ impl Meta {
             fallback: &self.site.fallback,
             answers: self.answers(),
             semantic: self.semantic.as_deref(),
+            facets: &self.facets,
         }
     }
 
@@ -109,6 +112,7 @@ impl Meta {
             last_change: None,
             answers: Default::default(),
             semantic: None,
+            facets: Default::default(),
         }
     }
 }
@@ -511,8 +515,14 @@ impl Service {
                 StatusProblem { problem, since }
             })
             .collect();
+        let searcher = index.searcher();
+        let domain_ids: Vec<String> = view.domains.iter().map(|d| d.id.clone()).collect();
+        // Read before the first search needs them, once per new segment.
+        if let Err(err) = old.facets.keep_only(&searcher, &domain_ids) {
+            tracing::error!(error = %err, "cannot read the facets of the new segments");
+        }
         let meta = Meta {
-            searcher: index.searcher(),
+            searcher,
             site: view.site,
             vocabulary: view.vocabulary,
             domains: view.domains,
@@ -522,6 +532,7 @@ impl Service {
             last_change: change.or_else(|| old.last_change.clone()),
             answers: Default::default(),
             semantic: Some(self.semantic.clone()),
+            facets: old.facets.clone(),
         };
         *self.meta.write().expect("meta lock") = Arc::new(meta);
         self.semantic.index_changed();

@@ -72,6 +72,7 @@ pub fn run(
         fallback: &corpus.site.fallback,
         answers: None,
         semantic: None,
+        facets: &Default::default(),
     };
     let gaps = report::build(
         rows,

@@ -17,6 +17,7 @@ use crate::content::{Domain, ResourceType};
 use crate::i18n::t;
 use crate::index::{Card, SearchIndex};
 use crate::lang::Lang;
+pub use collector::FacetCache;
 use collector::{FacetedTop, Selection};
 pub use error::SearchError;
 use serde::Serialize;
@@ -135,6 +136,8 @@ pub struct Scope<'a> {
     pub answers: Option<&'a Answers>,
     /// The semantic signal, for hybrid ranking (`None` or without a model: lexical only).
     pub semantic: Option<&'a crate::semantic::Semantic>,
+    /// The facets of the searcher's segments, read once per segment.
+    pub facets: &'a FacetCache,
 }
 
 /// The answer caches of one published index state.
@@ -246,6 +249,7 @@ pub fn search_with(
             limit
         },
         browse: text.is_none(),
+        facets: scope.facets,
     };
     let mut found = passes(index, scope, &collector, text.as_ref(), options)?;
     // Weak: few matches in the language, or only typo-tolerant and prefix matches. Read on
@@ -384,7 +388,7 @@ fn passes(
 struct Pass<'a> {
     index: &'a SearchIndex,
     scope: Scope<'a>,
-    collector: &'a FacetedTop,
+    collector: &'a FacetedTop<'a>,
 }
 
 impl Pass<'_> {

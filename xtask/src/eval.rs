@@ -461,6 +461,7 @@ pub fn collection(
         fallback: &[Lang::En],
         answers: None,
         semantic: semantic.as_deref(),
+        facets: &Default::default(),
     };
     let runs = run_queries(&index, scope, &queries, options)?;
     if let Some(path) = run_out {
