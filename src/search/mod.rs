@@ -338,8 +338,18 @@ struct Found {
     faceted: collector::Faceted,
     /// The cross-language pass gave the answer.
     cross_language: bool,
-    /// The phrase bonuses the pass left out, to add to its best candidates.
-    bonuses: Vec<query::Bonus>,
+}
+
+impl Found {
+    /// What a pass found that read no query into the terms it matched.
+    fn only(faceted: collector::Faceted, cross_language: bool) -> Found {
+        Found {
+            expanded: Vec::new(),
+            reading: query::Reading::default(),
+            faceted,
+            cross_language,
+        }
+    }
 }
 
 /// Runs the query (all resources when there is no text); when the requested language has few
@@ -358,13 +368,7 @@ fn passes(
     };
     let Some(text) = text else {
         let faceted = scope.searcher.search(&AllQuery, collector)?;
-        return Ok(Found {
-            expanded: Vec::new(),
-            reading: query::Reading::default(),
-            faceted,
-            cross_language: false,
-            bonuses: Vec::new(),
-        });
+        return Ok(Found::only(faceted, false));
     };
     let first = pass.run(text, options)?;
     if options.cross_language || first.faceted.lang_counts[text.lang().index()] >= FEW_MATCHES {
@@ -403,7 +407,7 @@ impl Pass<'_> {
             && text.has_phrases()
             && self.scope.searcher.num_docs() > window as u64;
         if !rescoring {
-            return self.collect(text, options, self.collector);
+            return Ok(self.collect(text, options, self.collector)?.0);
         }
         let apart = query::Options {
             bonuses_apart: true,
@@ -413,39 +417,35 @@ impl Pass<'_> {
             limit: self.collector.limit.max(window),
             ..self.collector.clone()
         };
-        let mut found = self.collect(text, apart, &collector)?;
-        rescore::add_bonuses(self.scope.searcher, &found.bonuses, &mut found.faceted.top)?;
+        let (mut found, bonuses) = self.collect(text, apart, &collector)?;
+        rescore::add_bonuses(self.scope.searcher, &bonuses, &mut found.faceted.top)?;
         found.faceted.top.truncate(self.collector.limit);
         Ok(found)
     }
 
+    /// The pass's query over every match, and the phrase bonuses it left out (if asked to).
     fn collect(
         &self,
         text: &query::QueryText,
         options: query::Options,
         collector: &FacetedTop,
-    ) -> Result<Found, SearchError> {
+    ) -> Result<(Found, Vec<query::Bonus>), SearchError> {
         let (searcher, fields) = (self.scope.searcher, &self.index.fields);
         let built = query::search_query(searcher, fields, self.scope.vocabulary, text, options);
         let Some(built) = built else {
-            return Ok(Found {
-                expanded: Vec::new(),
-                reading: query::Reading::default(),
-                faceted: collector::Faceted {
-                    domain_counts: vec![0; self.scope.domains.len()],
-                    ..Default::default()
-                },
-                cross_language: options.cross_language,
-                bonuses: Vec::new(),
-            });
+            let nothing = collector::Faceted {
+                domain_counts: vec![0; self.scope.domains.len()],
+                ..Default::default()
+            };
+            return Ok((Found::only(nothing, options.cross_language), Vec::new()));
         };
-        Ok(Found {
+        let found = Found {
             faceted: searcher.search(built.query.as_ref(), collector)?,
-            bonuses: built.bonuses,
             expanded: built.expanded,
             reading: built.reading,
             cross_language: options.cross_language,
-        })
+        };
+        Ok((found, built.bonuses))
     }
 }
 
