@@ -407,17 +407,15 @@ impl Pass<'_> {
             && text.has_phrases()
             && self.scope.searcher.num_docs() > window as u64;
         if !rescoring {
-            return Ok(self.collect(text, options, self.collector)?.0);
+            let in_query = query::Phrases::InQuery;
+            return Ok(self.collect(text, options, in_query, self.collector)?.0);
         }
-        let apart = query::Options {
-            bonuses_apart: true,
-            ..options
-        };
         let collector = FacetedTop {
             limit: self.collector.limit.max(window),
             ..self.collector.clone()
         };
-        let (mut found, bonuses) = self.collect(text, apart, &collector)?;
+        let apart = query::Phrases::Apart;
+        let (mut found, bonuses) = self.collect(text, options, apart, &collector)?;
         rescore::add_bonuses(self.scope.searcher, &bonuses, &mut found.faceted.top)?;
         found.faceted.top.truncate(self.collector.limit);
         Ok(found)
@@ -428,10 +426,15 @@ impl Pass<'_> {
         &self,
         text: &query::QueryText,
         options: query::Options,
+        phrases: query::Phrases,
         collector: &FacetedTop,
     ) -> Result<(Found, Vec<query::Bonus>), SearchError> {
-        let (searcher, fields) = (self.scope.searcher, &self.index.fields);
-        let built = query::search_query(searcher, fields, self.scope.vocabulary, text, options);
+        let (searcher, fields, vocabulary) = (
+            self.scope.searcher,
+            &self.index.fields,
+            self.scope.vocabulary,
+        );
+        let built = query::search_query(searcher, fields, vocabulary, text, options, phrases);
         let Some(built) = built else {
             let nothing = collector::Faceted {
                 domain_counts: vec![0; self.scope.domains.len()],

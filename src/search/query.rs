@@ -55,8 +55,16 @@ pub struct Options {
     /// On an index with more resources than this, the phrase bonuses are scored on this many
     /// best candidates only (0: with every match).
     pub rescore_window: usize,
-    /// Leave the phrase bonuses out of the query and return them apart ([`Built::bonuses`]).
-    pub bonuses_apart: bool,
+}
+
+/// Where a query's phrase bonuses go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrases {
+    /// In the query, scored with every match.
+    InQuery,
+    /// Left out of it and returned apart ([`Built::bonuses`]), to be scored on the best
+    /// candidates only (`super::rescore`).
+    Apart,
 }
 
 impl Default for Options {
@@ -68,7 +76,6 @@ impl Default for Options {
             title_bonus: TITLE_BONUS,
             phrase_bonus: PHRASE_BONUS,
             rescore_window: super::rescore::WINDOW,
-            bonuses_apart: false,
         }
     }
 }
@@ -180,6 +187,7 @@ pub fn language_query(
     f: &LangFields,
     a: &Analyzed,
     options: &Options,
+    phrases_go: Phrases,
     primary: Option<&mut Reading>,
 ) -> Option<LanguageQuery> {
     if a.terms.is_empty() {
@@ -238,7 +246,7 @@ pub fn language_query(
     if options.phrase_bonus > 0.0 && a.terms.len() >= 2 && a.terms.len() <= MAX_PHRASE_TERMS {
         phrases = phrase_pairs(f, a, &absent);
     }
-    if !options.bonuses_apart {
+    if phrases_go == Phrases::InQuery {
         weak.extend(phrases.drain(..).map(|phrase| -> Clause {
             let boosted = BoostQuery::new(Box::new(phrase), options.phrase_bonus);
             (Occur::Should, Box::new(boosted))
@@ -371,21 +379,21 @@ fn phrase_pairs(f: &LangFields, a: &Analyzed, absent: &[&str]) -> Vec<PhraseQuer
     pairs
 }
 
-/// A phrase bonus left out of a query, to be scored on its best candidates only
-/// (`super::rescore`).
+/// The phrase bonuses of one language clause, left out of a query to be scored on its best
+/// candidates only (`super::rescore`).
 pub struct Bonus {
-    pub phrase: PhraseQuery,
-    /// The bonus times the weight of the clause that holds it in the one-pass query.
+    pub phrases: Vec<PhraseQuery>,
+    /// The bonus times the weight of the clause that holds them in the one-pass query.
     pub weight: f32,
     /// Only for resources holding both terms (`missing:<lang>` and `original:<lang>`): the
-    /// bonus of a fallback clause.
+    /// bonuses of a fallback clause.
     pub only: Option<[Term; 2]>,
 }
 
 /// A query ready to run, and what it was expanded with.
 pub struct Built {
     pub query: Box<dyn Query>,
-    /// The phrase bonuses, when asked apart ([`Options::bonuses_apart`]).
+    /// The phrase bonuses, when asked apart ([`Phrases::Apart`]).
     pub bonuses: Vec<Bonus>,
     /// Ids of the vocabulary concepts that expanded the query.
     pub expanded: Vec<String>,
@@ -434,6 +442,7 @@ pub fn search_query(
     vocabulary: &crate::content::Vocabulary,
     text: &QueryText,
     options: Options,
+    phrases_go: Phrases,
 ) -> Option<Built> {
     let lang = text.lang();
     let expansion = if options.expand {
@@ -449,8 +458,14 @@ pub fn search_query(
     };
     for (l, a) in &text.by_lang {
         if *l == lang {
-            let own_text =
-                language_query(searcher, fields.lang(*l), a, &options, Some(&mut reading));
+            let own_text = language_query(
+                searcher,
+                fields.lang(*l),
+                a,
+                &options,
+                phrases_go,
+                Some(&mut reading),
+            );
             let own_text = own_text.map(|t| bonuses.take(t, 1.0, None));
             clauses.extend(own_text.map(|t| (Occur::Should, t)));
             continue;
@@ -460,7 +475,7 @@ pub fn search_query(
             continue;
         }
         let own_text = fallback_needed
-            .then(|| language_query(searcher, fields.lang(*l), a, &options, None))
+            .then(|| language_query(searcher, fields.lang(*l), a, &options, phrases_go, None))
             .flatten()
             .map(|t| {
                 let only = [
@@ -470,7 +485,9 @@ pub fn search_query(
                 bonuses.take(t, 1.0, Some(only))
             });
         if options.cross_language {
-            if let Some(again) = language_query(searcher, fields.lang(*l), a, &options, None) {
+            if let Some(again) =
+                language_query(searcher, fields.lang(*l), a, &options, phrases_go, None)
+            {
                 let again = bonuses.take(again, CROSS_LANGUAGE, None);
                 clauses.push((
                     Occur::Should,
@@ -515,11 +532,11 @@ impl Bonuses {
     /// Keeps the phrase pairs of a language clause that the query holds with `weight` (and,
     /// for a fallback clause, only for the resources `only` names); returns its query.
     fn take(&mut self, q: LanguageQuery, weight: f32, only: Option<[Term; 2]>) -> Box<dyn Query> {
-        for phrase in q.phrases {
+        if !q.phrases.is_empty() {
             self.list.push(Bonus {
-                phrase,
+                phrases: q.phrases,
                 weight: weight * self.bonus,
-                only: only.clone(),
+                only,
             });
         }
         q.query

@@ -38,17 +38,44 @@ pub fn add_bonuses(
         .collect();
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     for bonus in bonuses {
-        let weight = bonus.phrase.weight(scoring)?;
+        let weights = bonus
+            .phrases
+            .iter()
+            .map(|phrase| phrase.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         for (segment, places, docs) in &segments {
             let reader = searcher.segment_reader(*segment);
-            let scores = phrase_scores(reader, weight.as_ref(), bonus, docs)?;
-            for (&i, score) in places.iter().zip(scores) {
-                top[i].0 += score;
+            let (places, docs) = applying(reader, bonus, places, docs)?;
+            for weight in &weights {
+                let scores = phrase_scores(reader, weight.as_ref(), bonus.weight, &docs)?;
+                for (&i, score) in places.iter().zip(scores) {
+                    top[i].0 += score;
+                }
             }
         }
     }
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     Ok(())
+}
+
+/// The candidates (places in `top`, documents) of one segment that `bonus` applies to: all
+/// of them, or those its `only` terms name.
+fn applying(
+    reader: &SegmentReader,
+    bonus: &Bonus,
+    places: &[usize],
+    docs: &[DocId],
+) -> tantivy::Result<(Vec<usize>, Vec<DocId>)> {
+    let Some(terms) = &bonus.only else {
+        return Ok((places.to_vec(), docs.to_vec()));
+    };
+    let mut gate = Gate::open(reader, terms)?;
+    Ok(places
+        .iter()
+        .zip(docs)
+        .filter(|(_, &doc)| gate.holds(doc))
+        .map(|(&i, &doc)| (i, doc))
+        .unzip())
 }
 
 /// The bonus each of `docs` (ascending, in one segment) earns: 0 where the phrase is not
@@ -57,25 +84,20 @@ pub fn add_bonuses(
 fn phrase_scores(
     reader: &SegmentReader,
     weight: &dyn Weight,
-    bonus: &Bonus,
+    boost: Score,
     docs: &[DocId],
 ) -> tantivy::Result<Vec<Score>> {
-    let mut only = match &bonus.only {
-        Some(terms) => Some(Gate::open(reader, terms)?),
-        None => None,
-    };
     let mut scorer: Option<Box<dyn Scorer>> = None;
     let mut not_before: DocId = 0;
     let mut scores = Vec::with_capacity(docs.len());
     for &doc in docs {
-        let applies = only.as_mut().is_none_or(|gate| gate.holds(doc));
-        if !applies || doc < not_before {
+        if doc < not_before {
             scores.push(0.0);
             continue;
         }
         let found = match &mut scorer {
             None => {
-                let (found, opened) = weight.scorer_danger(reader, doc, bonus.weight)?;
+                let (found, opened) = weight.scorer_danger(reader, doc, boost)?;
                 scorer = Some(opened);
                 found
             }

@@ -73,7 +73,14 @@ pub fn suggest(
 
     let options = query::Options::default();
     let text = query::QueryText::new(lang, &q, options.complete_last);
-    let built = query::search_query(&searcher, &index.fields, vocabulary, &text, options);
+    let built = query::search_query(
+        &searcher,
+        &index.fields,
+        vocabulary,
+        &text,
+        options,
+        query::Phrases::InQuery,
+    );
     if let Some(built) = built {
         for (_, addr) in searcher.search(
             built.query.as_ref(),
