@@ -3,6 +3,7 @@
 
 use crate::lang::Lang;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -32,14 +33,36 @@ impl TokenFilter for SnowballFilter {
         SnowballTokenizer {
             inner,
             stemmer: self.stemmer,
+            stems: HashMap::new(),
         }
     }
 }
 
-#[derive(Clone)]
+/// Words a tokenizer remembers the stems of. Words are Zipf-distributed: a few thousand make
+/// most of any text, so a full build, which stemmed every occurrence anew, spent a third of its
+/// indexing time in the Snowball algorithms. The bound keeps a query thread's cache small
+/// whatever words hostile queries send; the first words met stay, and they are the frequent
+/// ones.
+const STEM_CACHE_WORDS: usize = 20_000;
+
 pub struct SnowballTokenizer<T> {
     inner: T,
     stemmer: Arc<Stemmer>,
+    /// word → its stem, or `None` where stemming leaves the word as it is. Owned by one
+    /// tokenizer (tantivy gives each indexing thread its own clone), so no lock.
+    stems: HashMap<String, Option<String>>,
+}
+
+/// A clone starts with an empty cache: tantivy clones an analyzer for every segment writer and
+/// every query, and copying thousands of words each time would cost more than it saves.
+impl<T: Clone> Clone for SnowballTokenizer<T> {
+    fn clone(&self) -> Self {
+        SnowballTokenizer {
+            inner: self.inner.clone(),
+            stemmer: self.stemmer.clone(),
+            stems: HashMap::new(),
+        }
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for SnowballTokenizer<T> {
@@ -49,6 +72,7 @@ impl<T: Tokenizer> Tokenizer for SnowballTokenizer<T> {
         SnowballTokenStream {
             tail: self.inner.token_stream(text),
             stemmer: &self.stemmer,
+            stems: &mut self.stems,
         }
     }
 }
@@ -56,6 +80,7 @@ impl<T: Tokenizer> Tokenizer for SnowballTokenizer<T> {
 pub struct SnowballTokenStream<'a, S> {
     tail: S,
     stemmer: &'a Stemmer,
+    stems: &'a mut HashMap<String, Option<String>>,
 }
 
 impl<S: TokenStream> TokenStream for SnowballTokenStream<'_, S> {
@@ -64,8 +89,24 @@ impl<S: TokenStream> TokenStream for SnowballTokenStream<'_, S> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let std::borrow::Cow::Owned(stem) = self.stemmer.stem(&token.text) {
-            token.text = stem;
+        match self.stems.get(&token.text) {
+            Some(Some(stem)) => {
+                token.text.clear();
+                token.text.push_str(stem);
+            }
+            Some(None) => {}
+            None => {
+                let stem = match self.stemmer.stem(&token.text) {
+                    std::borrow::Cow::Owned(stem) => Some(stem),
+                    std::borrow::Cow::Borrowed(_) => None,
+                };
+                if self.stems.len() < STEM_CACHE_WORDS {
+                    self.stems.insert(token.text.clone(), stem.clone());
+                }
+                if let Some(stem) = stem {
+                    token.text = stem;
+                }
+            }
         }
         true
     }
@@ -76,5 +117,45 @@ impl<S: TokenStream> TokenStream for SnowballTokenStream<'_, S> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer};
+
+    fn stems_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        out
+    }
+
+    /// The cache must give what the stemmer gives, for words met again, for words it left as
+    /// they are, and for words met after it is full.
+    #[test]
+    fn remembered_stems_are_the_stemmers_stems() {
+        let stemmer = Stemmer::create(Algorithm::French);
+        let mut words: Vec<String> = ["accompagnement", "accompagnements", "emploi", "de"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        words.extend((0..STEM_CACHE_WORDS + 50).map(|n| format!("formations{n}x")));
+        words.extend(["accompagnerions", "accompagnement", "emploi"].map(String::from));
+        let text = words.join(" ");
+        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(SnowballFilter::new(Lang::Fr))
+            .build();
+        let expected: Vec<String> = words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+        assert_eq!(stems_of(&mut analyzer, &text), expected);
+        assert_eq!(
+            stems_of(&mut analyzer, &text),
+            expected,
+            "second pass, from the cache"
+        );
+        assert_eq!(expected[0], "accompagn");
     }
 }
