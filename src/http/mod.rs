@@ -167,7 +167,11 @@ pub fn app(service: Arc<Service>, options: HttpOptions) -> Router {
                     overloaded(metrics.clone(), err)
                 }))
                 .load_shed()
-                .concurrency_limit(options.max_concurrent_requests)
+                // Global: `Router::layer` gives each route its own copy of a layer, and a plain
+                // concurrency limit would then count each route's requests apart.
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    options.max_concurrent_requests,
+                ))
                 .timeout(options.request_timeout),
         )
 }

@@ -1,9 +1,7 @@
 //! Defects found by an adversarial run (a hostile user, a careless operator), each pinned by
 //! the test that failed before its fix.
 
-use super::support::{
-    case_file, copy_dir, eventually, fixture, generated_corpus, ServeProcess, TestServer,
-};
+use super::support::{case_file, copy_dir, eventually, fixture, ServeProcess, TestServer};
 use std::fs;
 use std::path::Path;
 
@@ -265,39 +263,61 @@ fn repeated_filters_on_pages_are_counted_once() {
     );
 }
 
+/// Every request that reads the index is built on the blocking pool, and the async worker
+/// stays free meanwhile. The server gets one worker and one blocking thread, and the test holds
+/// that thread while the requests are in flight. While it is held, a resource is added: a page
+/// built on the worker would have been built before, without it, and an answer on the worker
+/// would arrive while the thread is still held. Nothing here races a clock, except that a
+/// request built on the worker would be answered within the pause.
 #[test]
 fn page_handlers_leave_the_async_workers_free() {
-    let corpus = tempfile::tempdir().unwrap();
-    generated_corpus(corpus.path(), 3000);
+    let corpus = super::support::copy_fixture("basic/corpus");
     let service = std::sync::Arc::new(profint::service::Service::in_memory(corpus.path()).unwrap());
-    // One async worker: a page built on it would hold every other request behind it.
-    let s = TestServer::serve_on_workers(service, Default::default(), 1);
-    let page = "/fr/search?q=logement+formation+emploi+interpr%C3%A8te+langue+parcours+r%C3%A9fugi%C3%A9+entretien";
-    let base = s.base.clone();
-    // Each request asks for another page, so that the answer cache serves none of them.
-    let pages: Vec<_> = (1..=24)
-        .map(|n| {
-            let url = format!("{base}{page}&page={n}");
-            std::thread::spawn(move || {
-                assert_eq!(super::support::get(&url).status, 200);
-                std::time::Instant::now()
-            })
-        })
-        .collect();
-    std::thread::sleep(std::time::Duration::from_millis(3));
-    let asked = std::time::Instant::now();
-    assert_eq!(s.get("/healthz").status, 200);
-    let answered = std::time::Instant::now();
-    let first_page = pages.into_iter().map(|h| h.join().unwrap()).min().unwrap();
-    // Twenty-four pages share two cores, so even the first takes many times one page alone;
-    // /healthz, asked while they are being built, comes back before any of them. Built on
-    // the one worker, a page would hold /healthz until it is done.
-    assert!(
-        answered < first_page,
-        "/healthz took {:?} and came {:?} after the first page",
-        answered - asked,
-        answered - first_page
+    let (s, runtime) = TestServer::serve_confined(service.clone(), Default::default());
+    let held = super::support::hold_blocking_pool(&runtime);
+
+    // Each answer names the added resource; the related panel of a resource unknown when it
+    // was built would have been a 404.
+    let paths = [
+        "/fr/search?q=harmonium",
+        "/api/search?q=harmonium&lang=fr",
+        "/api/suggest?q=harmoni&lang=fr",
+        "/fr/domains/emploi",
+        "/fr/r/cases%2Fharmonium",
+        "/api/resources/cases%2Fharmonium/related",
+    ];
+    let (answered, answers) = std::sync::mpsc::channel();
+    for path in paths {
+        let (url, answered) = (format!("{}{path}", s.base), answered.clone());
+        std::thread::spawn(move || {
+            let answer = super::support::get(&url);
+            answered.send((url, answer)).unwrap();
+        });
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        s.get("/healthz").status,
+        200,
+        "the worker answers meanwhile"
     );
+    if let Ok((url, answer)) = answers.try_recv() {
+        panic!(
+            "{url}: answered {} while the blocking pool was held",
+            answer.status
+        );
+    }
+    let added = corpus.path().join("cases/harmonium.fr.md");
+    fs::write(&added, case_file("Harmonium", "Un harmonium à l'accueil.")).unwrap();
+    service.apply_paths(&[added]).unwrap();
+    drop(held);
+    for _ in paths {
+        let (url, answer) = answers.recv().unwrap();
+        assert_eq!(answer.status, 200, "{url} was built before the change");
+        assert!(
+            url.ends_with("/related") || answer.text.contains("armonium"),
+            "{url} was built before the change"
+        );
+    }
 }
 
 #[test]

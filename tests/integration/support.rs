@@ -32,20 +32,11 @@ impl TestServer {
 
     /// Serves with explicit HTTP options (allow-list, limits).
     pub fn serve_with(service: Arc<Service>, options: profint::http::HttpOptions) -> TestServer {
-        Self::serve_on_workers(service, options, 2)
-    }
-
-    /// Serves with `workers` async worker threads.
-    pub fn serve_on_workers(
-        service: Arc<Service>,
-        options: profint::http::HttpOptions,
-        workers: usize,
-    ) -> TestServer {
         let (tx, rx) = std::sync::mpsc::channel();
         let state = service.clone();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(workers)
+                .worker_threads(2)
                 .enable_all()
                 .build()
                 .unwrap();
@@ -62,6 +53,38 @@ impl TestServer {
             _watching: None,
             _index: None,
         }
+    }
+
+    /// Serves on one async worker and one thread for blocking work, and hands back the
+    /// runtime, so that a test can hold that one thread and see what waits for it.
+    pub fn serve_confined(
+        service: Arc<Service>,
+        options: profint::http::HttpOptions,
+    ) -> (TestServer, tokio::runtime::Handle) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let state = service.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .max_blocking_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let handle = rt.handle().clone();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send((listener.local_addr().unwrap(), handle)).unwrap();
+                profint::http::serve_on(listener, state, options, std::future::pending()).await;
+            });
+        });
+        let (addr, handle) = rx.recv().expect("server started");
+        let server = TestServer {
+            base: format!("http://{addr}"),
+            service,
+            _watching: None,
+            _index: None,
+        };
+        (server, handle)
     }
 
     /// Serves `corpus` as `profint serve` does: index on disk, corpus watched.
@@ -229,6 +252,19 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 }
 
 /// A minimal valid case file.
+/// Occupies one thread of `runtime`'s blocking pool until the guard is dropped: with
+/// [`TestServer::serve_confined`], every request that needs the pool then waits.
+pub fn hold_blocking_pool(runtime: &tokio::runtime::Handle) -> std::sync::mpsc::Sender<()> {
+    let (guard, held) = std::sync::mpsc::channel::<()>();
+    let (holding, is_held) = std::sync::mpsc::channel();
+    runtime.spawn_blocking(move || {
+        holding.send(()).unwrap();
+        let _ = held.recv();
+    });
+    is_held.recv().expect("the blocking pool runs the holder");
+    guard
+}
+
 pub fn case_file(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\ntype: case\ndomain: emploi\nsummary: \"{title}\"\n---\n## Situation\n{body}\n")
 }
