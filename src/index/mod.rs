@@ -90,11 +90,24 @@ impl SearchIndex {
 
     /// The index's one writer, shaped for `writing`. Fails with an explanation when another
     /// process holds it.
+    ///
+    /// A lock found taken is tried again for a second. Start-up swaps writers (live, build,
+    /// live), and the lock it has just released can still be held for a moment: a child
+    /// process being started anywhere in this process (fork, then exec) holds a copy of every
+    /// descriptor until its exec closes them, and the lock goes with the descriptor.
     pub fn writer(&self, dir: &Path, writing: Writing) -> anyhow::Result<IndexWriter> {
-        let opened = match writing {
+        let open = || match writing {
             Writing::Build => self.index.writer(BUILD_BYTES),
             Writing::Live => self.index.writer_with_num_threads(1, LIVE_BYTES),
         };
+        let mut opened = open();
+        for _ in 0..20 {
+            if !matches!(opened, Err(tantivy::TantivyError::LockFailure(..))) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            opened = open();
+        }
         opened.map_err(|e| match e {
             tantivy::TantivyError::LockFailure(lock, _) => lock_error(dir, lock),
             other => anyhow::Error::new(other).context("cannot open the index writer"),
