@@ -393,18 +393,17 @@ impl CorpusState {
     /// holding its id), with its problems and failure recorded in `group`.
     fn build(&mut self, key: &str, files: Vec<ParsedFile>, group: &mut Group) -> Option<Resource> {
         let before = group.problems.len();
-        let grouped = group_files(files, &mut group.problems);
+        let mut grouped = group_files(files, &mut group.problems);
         if group.problems.len() > before {
             group.failed = true;
         }
-        let files = grouped.get(key)?;
+        let files = grouped.get_mut(key)?;
         let original_lang = self.original_lang(files);
-        let original = &files[&original_lang];
-        if original.fm.draft {
+        if files[&original_lang].fm.draft {
             return None;
         }
         let resource = self.validate(key, original_lang, files, group)?;
-        self.claim_id(resource, original, key, group)
+        self.claim_id(resource, &files[&original_lang], key, group)
     }
 
     /// The language a resource was written in: the site's default language when there is a
@@ -424,7 +423,7 @@ impl CorpusState {
         &self,
         key: &str,
         original_lang: Lang,
-        files: &BTreeMap<Lang, ParsedFile>,
+        files: &mut BTreeMap<Lang, ParsedFile>,
         group: &mut Group,
     ) -> Option<Resource> {
         let domain_ids: BTreeSet<&str> = self.domains.iter().map(|d| d.id.as_str()).collect();
