@@ -33,8 +33,13 @@ pub fn tokenizer_name(lang: Lang) -> &'static str {
 /// Analyzer for the completion field: words kept whole (no stemming) so they can be shown.
 pub const SUGGEST_TOKENIZER: &str = "profint_words";
 
-/// The full analyzer of a language.
+/// The full analyzer of a language, as the index uses it.
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
+    analyzer_remembering(lang, snowball::INDEX_WORDS)
+}
+
+/// The full analyzer of a language, remembering the stems of up to `remembered` words.
+fn analyzer_remembering(lang: Lang, remembered: usize) -> TextAnalyzer {
     let removed = stopwords::stop_words(lang)
         .iter()
         .chain(stopwords::elided(lang))
@@ -43,7 +48,7 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(StopWordFilter::remove(removed))
-        .filter(SnowballFilter::new(lang))
+        .filter(SnowballFilter::new(lang, remembered))
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -52,7 +57,7 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
 pub fn stemmer_only(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
-        .filter(SnowballFilter::new(lang))
+        .filter(SnowballFilter::new(lang, snowball::QUERY_WORDS))
         .build()
 }
 
@@ -111,7 +116,8 @@ thread_local! {
 pub fn analyze(lang: Lang, text: &str) -> Vec<AnalyzedTerm> {
     ANALYZERS.with(|cell| {
         let mut analyzers = cell.borrow_mut();
-        let analyzer = analyzers[lang.index()].get_or_insert_with(|| analyzer(lang));
+        let analyzer = analyzers[lang.index()]
+            .get_or_insert_with(|| analyzer_remembering(lang, snowball::QUERY_WORDS));
         analyze_with(analyzer, text)
     })
 }

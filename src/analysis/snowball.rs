@@ -10,10 +10,12 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 #[derive(Clone)]
 pub struct SnowballFilter {
     stemmer: Arc<Stemmer>,
+    remembered: usize,
 }
 
 impl SnowballFilter {
-    pub fn new(lang: Lang) -> Self {
+    /// A stemming filter that remembers the stems of up to `remembered` words.
+    pub fn new(lang: Lang, remembered: usize) -> Self {
         let algorithm = match lang {
             Lang::Fr => Algorithm::French,
             Lang::En => Algorithm::English,
@@ -22,6 +24,7 @@ impl SnowballFilter {
         };
         SnowballFilter {
             stemmer: Arc::new(Stemmer::create(algorithm)),
+            remembered,
         }
     }
 }
@@ -33,21 +36,27 @@ impl TokenFilter for SnowballFilter {
         SnowballTokenizer {
             inner,
             stemmer: self.stemmer,
+            remembered: self.remembered,
             stems: HashMap::new(),
         }
     }
 }
 
-/// Words a tokenizer remembers the stems of. Words are Zipf-distributed: a few thousand make
-/// most of any text, so a full build, which stemmed every occurrence anew, spent a third of its
-/// indexing time in the Snowball algorithms. The bound keeps a query thread's cache small
-/// whatever words hostile queries send; the first words met stay, and they are the frequent
-/// ones.
-const STEM_CACHE_WORDS: usize = 20_000;
+/// Words an indexing tokenizer remembers the stems of. Words are Zipf-distributed: a few
+/// thousand make most of any text, so a full build, which stemmed every occurrence anew, spent
+/// a third of its indexing time in the Snowball algorithms. The first words met stay, and they
+/// are the frequent ones.
+pub const INDEX_WORDS: usize = 20_000;
+
+/// Words a query thread's tokenizer remembers: kept small, since each thread that searches
+/// keeps one per language whatever words hostile queries send. At about 100 bytes a word,
+/// 256 requests in flight × 4 languages × 1 000 words is 100 MB at most.
+pub const QUERY_WORDS: usize = 1_000;
 
 pub struct SnowballTokenizer<T> {
     inner: T,
     stemmer: Arc<Stemmer>,
+    remembered: usize,
     /// word → its stem, or `None` where stemming leaves the word as it is. Owned by one
     /// tokenizer (tantivy gives each indexing thread its own clone), so no lock.
     stems: HashMap<String, Option<String>>,
@@ -60,6 +69,7 @@ impl<T: Clone> Clone for SnowballTokenizer<T> {
         SnowballTokenizer {
             inner: self.inner.clone(),
             stemmer: self.stemmer.clone(),
+            remembered: self.remembered,
             stems: HashMap::new(),
         }
     }
@@ -72,6 +82,7 @@ impl<T: Tokenizer> Tokenizer for SnowballTokenizer<T> {
         SnowballTokenStream {
             tail: self.inner.token_stream(text),
             stemmer: &self.stemmer,
+            remembered: self.remembered,
             stems: &mut self.stems,
         }
     }
@@ -80,6 +91,7 @@ impl<T: Tokenizer> Tokenizer for SnowballTokenizer<T> {
 pub struct SnowballTokenStream<'a, S> {
     tail: S,
     stemmer: &'a Stemmer,
+    remembered: usize,
     stems: &'a mut HashMap<String, Option<String>>,
 }
 
@@ -100,7 +112,7 @@ impl<S: TokenStream> TokenStream for SnowballTokenStream<'_, S> {
                     std::borrow::Cow::Owned(stem) => Some(stem),
                     std::borrow::Cow::Borrowed(_) => None,
                 };
-                if self.stems.len() < STEM_CACHE_WORDS {
+                if self.stems.len() < self.remembered {
                     self.stems.insert(token.text.clone(), stem.clone());
                 }
                 if let Some(stem) = stem {
@@ -143,11 +155,11 @@ mod tests {
             .iter()
             .map(|w| w.to_string())
             .collect();
-        words.extend((0..STEM_CACHE_WORDS + 50).map(|n| format!("formations{n}x")));
+        words.extend((0..QUERY_WORDS + 50).map(|n| format!("formations{n}x")));
         words.extend(["accompagnerions", "accompagnement", "emploi"].map(String::from));
         let text = words.join(" ");
         let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(SnowballFilter::new(Lang::Fr))
+            .filter(SnowballFilter::new(Lang::Fr, QUERY_WORDS))
             .build();
         let expected: Vec<String> = words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
         assert_eq!(stems_of(&mut analyzer, &text), expected);

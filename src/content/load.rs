@@ -359,7 +359,7 @@ pub(super) fn group_files(
 ///
 /// The files' bodies move into the resource (they are left empty): they are most of the
 /// corpus's bytes, and the files were parsed on other threads, whose allocator arenas would
-/// keep the freed copies (450 MB more at 100 000 resources).
+/// keep the freed copies (160 MB of `profint check`'s peak at 100 000 resources).
 pub(super) fn build_resource(
     key: &str,
     original_lang: Lang,
