@@ -32,27 +32,12 @@ impl TestServer {
 
     /// Serves with explicit HTTP options (allow-list, limits).
     pub fn serve_with(service: Arc<Service>, options: profint::http::HttpOptions) -> TestServer {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let state = service.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                profint::http::serve_on(listener, state, options, std::future::pending()).await;
-            });
-        });
-        let addr = rx.recv().expect("server started");
-        TestServer {
-            base: format!("http://{addr}"),
-            service,
-            _watching: None,
-            _index: None,
-        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        Self::serve_on_runtime(service, options, runtime).0
     }
 
     /// Serves on one async worker and one thread for blocking work, and hands back the
@@ -61,23 +46,32 @@ impl TestServer {
         service: Arc<Service>,
         options: profint::http::HttpOptions,
     ) -> (TestServer, tokio::runtime::Handle) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        Self::serve_on_runtime(service, options, runtime)
+    }
+
+    /// Serves on `runtime`, on a thread of its own, for the life of the test process.
+    fn serve_on_runtime(
+        service: Arc<Service>,
+        options: profint::http::HttpOptions,
+        runtime: tokio::runtime::Runtime,
+    ) -> (TestServer, tokio::runtime::Handle) {
         let (tx, rx) = std::sync::mpsc::channel();
         let state = service.clone();
+        let handle = runtime.handle().clone();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .max_blocking_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            let handle = rt.handle().clone();
-            rt.block_on(async move {
+            runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send((listener.local_addr().unwrap(), handle)).unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
                 profint::http::serve_on(listener, state, options, std::future::pending()).await;
             });
         });
-        let (addr, handle) = rx.recv().expect("server started");
+        let addr = rx.recv().expect("server started");
         let server = TestServer {
             base: format!("http://{addr}"),
             service,
