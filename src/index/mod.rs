@@ -3,6 +3,7 @@
 //! stored as JSON so that pages are served from the index without re-reading the corpus.
 
 mod card;
+mod directory;
 pub mod merge;
 pub mod schema;
 mod sync;
@@ -17,6 +18,7 @@ use crate::analysis;
 use crate::content::Resource;
 use crate::lang::Lang;
 use anyhow::Context;
+use directory::IndexDirectory;
 use std::collections::HashMap;
 use std::path::Path;
 use tantivy::schema::{IndexRecordOption, Schema};
@@ -58,7 +60,7 @@ impl SearchIndex {
             .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
         let has_meta = dir.join("meta.json").exists();
         let index = if has_meta && !rebuild {
-            let index = Index::open_in_dir(dir)
+            let index = Index::open(IndexDirectory::open(dir)?)
                 .with_context(|| format!("cannot open the index in {}", dir.display()))?;
             if index.schema() == schema {
                 index
@@ -69,7 +71,7 @@ impl SearchIndex {
         } else if has_meta {
             Self::recreate(dir, schema)?
         } else {
-            Index::create_in_dir(dir, schema)?
+            Self::create(dir, schema)?
         };
         Self::with_index(index, fields)
     }
@@ -85,7 +87,16 @@ impl SearchIndex {
                 .map_err(|e| lock_error(dir, e))?;
             clear_index_dir(dir)?;
         }
-        Ok(Index::create_in_dir(dir, schema)?)
+        Self::create(dir, schema)
+    }
+
+    fn create(dir: &Path, schema: Schema) -> anyhow::Result<Index> {
+        let directory = IndexDirectory::open(dir)?;
+        Ok(Index::create(
+            directory,
+            schema,
+            tantivy::IndexSettings::default(),
+        )?)
     }
 
     /// The index's one writer, shaped for `writing`. Fails with an explanation when another

@@ -189,3 +189,53 @@ fn a_small_index_is_searched_as_one_segment() {
     assert_eq!(segments, 1);
     assert_eq!(service.meta().searcher.num_docs(), 10);
 }
+
+/// The files of the index that the process `pid` has mapped into memory.
+#[cfg(target_os = "linux")]
+fn mapped_index_files(pid: u32, index: &Path) -> Vec<String> {
+    let index = index.canonicalize().unwrap();
+    let maps = fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+    maps.lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .filter(|path| Path::new(path).starts_with(&index))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Stored documents (cards, snippets' text, whole resources) are read from the document
+/// store with positioned reads, not mapped: mapped, every random block read took the pages
+/// around it into the server's resident memory. Checked on a first start and a restart,
+/// after pages that read stored documents.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_document_store_is_read_not_mapped() {
+    let site = site();
+    for start in ["first start", "restart"] {
+        let server = ServeProcess::start(site.path(), &[]);
+        assert_eq!(
+            server.find("logement", "fr")[0],
+            "cases/logement",
+            "{start}"
+        );
+        let page = server.get("/fr/r/cases/logement");
+        assert_eq!(page.status, 200, "{start}");
+        assert!(page.text.contains("logement"), "{start}");
+        let answer = server.get("/api/search?q=logement&lang=fr").json();
+        assert!(
+            answer["hits"][0]["snippet"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{start}: {answer}"
+        );
+        let mapped = mapped_index_files(server.child.id(), &site.path().join("index"));
+        assert!(
+            mapped.iter().any(|f| f.ends_with(".idx")),
+            "{start}: postings are mapped: {mapped:?}"
+        );
+        assert!(
+            !mapped.iter().any(|f| f.ends_with(".store")),
+            "{start}: {mapped:?}"
+        );
+        server.stop();
+    }
+}
