@@ -10,6 +10,10 @@ use profint::service::Service;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// As in the `profint` binary: the in-process benchmarks measure what is shipped.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "xtask",
