@@ -8,7 +8,8 @@
 //! read. Read with `pread`, a block costs one system call and one copy; it stays in the page
 //! cache as before, where the kernel evicts it as any other file data, but no longer in the
 //! process. Postings, positions and fast fields stay mapped: they are read in runs, often
-//! many times per query.
+//! many times per query. So are large reads of the store: a merge reads a segment's whole
+//! store at once, and read with `pread` that would be a copy the size of the file.
 
 use std::fs::File;
 use std::io;
@@ -46,14 +47,10 @@ impl IndexDirectory {
     }
 
     fn read_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        let opened = File::open(self.root.join(path)).and_then(ReadAt::new);
-        match opened {
-            Ok(handle) => Ok(Arc::new(handle)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Err(OpenReadError::FileDoesNotExist(path.to_path_buf()))
-            }
-            Err(e) => Err(OpenReadError::wrap_io_error(e, path.to_path_buf())),
-        }
+        let mapped = self.mapped.get_file_handle(path)?;
+        let file = File::open(self.root.join(path))
+            .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?;
+        Ok(Arc::new(ReadAt { file, mapped }))
     }
 }
 
@@ -99,29 +96,29 @@ impl Directory for IndexDirectory {
     }
 }
 
-/// A file read with positioned reads. The file is immutable once written (tantivy never
-/// rewrites a segment's files), so its length is read once.
+/// Reads above this size go through the mapping: only whole-file reads (merges) are that
+/// large; a block of the store is about 16 KB.
+const LARGEST_COPIED_READ: usize = 1 << 20;
+
+/// A file read with positioned reads, and through its mapping for large reads. Mapping a
+/// file costs address space only: no page is resident until it is read.
 #[derive(Debug)]
 struct ReadAt {
     file: File,
-    len: usize,
-}
-
-impl ReadAt {
-    fn new(file: File) -> io::Result<ReadAt> {
-        let len = file.metadata()?.len() as usize;
-        Ok(ReadAt { file, len })
-    }
+    mapped: Arc<dyn FileHandle>,
 }
 
 impl HasLen for ReadAt {
     fn len(&self) -> usize {
-        self.len
+        self.mapped.len()
     }
 }
 
 impl FileHandle for ReadAt {
     fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        if range.len() > LARGEST_COPIED_READ {
+            return self.mapped.read_bytes(range);
+        }
         let mut bytes = vec![0; range.len()];
         read_exact_at(&self.file, &mut bytes, range.start as u64)?;
         Ok(OwnedBytes::new(bytes))
@@ -137,4 +134,36 @@ fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
 #[cfg(not(unix))]
 fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
     Err(io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store is read the same whichever way a read goes: small reads copied, large ones
+    /// (a merge reading a whole store) through the mapping.
+    #[test]
+    fn small_and_large_reads_of_a_store_give_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..(3 * LARGEST_COPIED_READ))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        std::fs::write(dir.path().join("segment.store"), &bytes).unwrap();
+        let directory = IndexDirectory::open(dir.path()).unwrap();
+        let store = directory
+            .get_file_handle(Path::new("segment.store"))
+            .unwrap();
+        assert_eq!(store.len(), bytes.len());
+        let block = 1000..17_384;
+        assert_eq!(
+            store.read_bytes(block.clone()).unwrap().as_slice(),
+            &bytes[block]
+        );
+        let whole = store.read_bytes(0..bytes.len()).unwrap();
+        assert_eq!(whole.as_slice(), &bytes[..]);
+        assert!(matches!(
+            directory.get_file_handle(Path::new("absent.store")),
+            Err(OpenReadError::FileDoesNotExist(_))
+        ));
+    }
 }
