@@ -1,8 +1,8 @@
 //! Precise result lists on the bundled corpus: function words never make a match or a
-//! highlight on their own, misspelt words are ranked and highlighted by their correction, and a
-//! long situation's weak tail is set apart.
+//! highlight on their own, misspelt words are ranked and highlighted by their correction, a
+//! long situation's weak tail is set apart, and only a short query's last word is completed.
 
-use super::support::bundled;
+use super::support::{bundled, case_file, copy_fixture, TestServer};
 
 fn marks(snippet: &str) -> Vec<String> {
     snippet
@@ -116,4 +116,26 @@ fn a_long_situations_weaker_matches_are_set_apart() {
         .search(&[("q", "interprète")])
         .get("weaker_from")
         .is_none());
+}
+
+/// The last word of a short query may still be being typed, and is completed. The last word
+/// of a long sentence is not: it is one word of many, and its completions would add every
+/// resource holding a word that starts like it. The long query's other words are found
+/// nowhere, so only its last word can match.
+#[test]
+fn only_a_short_querys_last_word_is_completed() {
+    let site = copy_fixture("basic");
+    let corpus = site.path().join("corpus");
+    std::fs::write(
+        corpus.join("cases/musique.fr.md"),
+        case_file("Un atelier", "Un harmonium prêté par la médiathèque."),
+    )
+    .unwrap();
+    let s = TestServer::start(&corpus);
+    let nowhere = "quokka wombat ornithorynque kangourou dingo koala wallaby opossum";
+    assert_eq!(s.find("wombat harmon", "fr"), vec!["cases/musique"]);
+    let long_word = format!("{nowhere} harmonium");
+    assert_eq!(s.find(&long_word, "fr"), vec!["cases/musique"]);
+    let long_prefix = format!("{nowhere} harmon");
+    assert_eq!(s.find(&long_prefix, "fr"), Vec::<String>::new());
 }

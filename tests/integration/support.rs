@@ -245,7 +245,6 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     panic!("timed out waiting until {what}");
 }
 
-/// A minimal valid case file.
 /// Occupies one thread of `runtime`'s blocking pool until the guard is dropped: with
 /// [`TestServer::serve_confined`], every request that needs the pool then waits.
 pub fn hold_blocking_pool(runtime: &tokio::runtime::Handle) -> std::sync::mpsc::Sender<()> {
@@ -259,6 +258,7 @@ pub fn hold_blocking_pool(runtime: &tokio::runtime::Handle) -> std::sync::mpsc::
     guard
 }
 
+/// A minimal valid case file.
 pub fn case_file(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\ntype: case\ndomain: emploi\nsummary: \"{title}\"\n---\n## Situation\n{body}\n")
 }
