@@ -93,7 +93,8 @@ pub struct Analyzed {
     pub terms: Vec<AnalyzedTerm>,
     /// The lowercased word each term came from, as typed (`words[i]` gave `terms[i]`).
     pub words: Vec<String>,
-    /// The last word is still being typed (no trailing space): also match it as a prefix.
+    /// The last word may still be being typed (nothing follows it, and the query is not a
+    /// long sentence): also match it as a prefix.
     pub open_last: bool,
 }
 
@@ -104,7 +105,8 @@ pub fn analyze_query(lang: Lang, q: &str) -> Analyzed {
         .iter()
         .map(|t| q[t.from..t.to].to_lowercase())
         .collect();
-    let open_last = !q.ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
+    let open_last = terms.len() <= MAX_COMPLETED_QUERY_TERMS
+        && !q.ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
     Analyzed {
         lang,
         terms,
@@ -239,7 +241,7 @@ pub fn language_query(
             }
         }
     }
-    if a.open_last && is_primary && a.terms.len() <= MAX_COMPLETED_QUERY_TERMS {
+    if a.open_last && is_primary {
         content.extend(completion_clause(f, a));
     }
     // A query with words that mean something needs one of them (or a correction, or the
